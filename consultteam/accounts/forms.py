@@ -1,0 +1,19 @@
+from django.contrib.auth import forms as auth_forms
+
+from consultteam.accounts.models import User
+
+
+class UserCreationForm(auth_forms.UserCreationForm[User]):
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "time_zone"]
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, labelled for an email address."""
+
+    error_messages = {
+        # One message for every failure, so it never tells whether an account exists.
+        "invalid_login": "That email and password do not match an active account.",
+        "inactive": "That email and password do not match an active account.",
+    }

@@ -1,0 +1,101 @@
+"""A consultation team and who belongs to it. Membership is the main path to every record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from consultteam.accounts.models import validate_time_zone
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "WEEKLY", "Every week"
+    BIWEEKLY = "BIWEEKLY", "Every other week"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Team(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120, unique=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Meeting times are planned and shown in this zone.",
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.WEEKLY)
+    meeting_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.WEDNESDAY
+    )
+    meeting_start = models.TimeField(default=dt.time(9, 0), help_text="In the team's time zone.")
+    meeting_minutes = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+        help_text="How long the meeting usually runs, in minutes.",
+    )
+    agenda_cutoff_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(14 * 24)],
+        help_text="Items submitted later than this before the meeting go to the next one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    TEAM_LEADER = "TEAM_LEADER", "Team leader"
+    THERAPIST = "THERAPIST", "Therapist"
+    SUPERVISOR = "SUPERVISOR", "Supervisor"
+    TRAINEE = "TRAINEE", "Trainee"
+
+
+class Membership(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
+    is_active = models.BooleanField(
+        default=True, help_text="A former member keeps their history but sees nothing."
+    )
+    joined_on = models.DateField(default=dt.date.today)
+    left_on = models.DateField(null=True, blank=True)
+    agreements_committed_on = models.DateField(
+        null=True, blank=True, help_text="When the member committed to the team agreements."
+    )
+
+    class Meta:
+        ordering = ["team__name", "user__display_name"]
+        constraints = [
+            # One row per person and team: leaving and rejoining changes the row, and the
+            # audit trail keeps the history.
+            models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "is_active"], name="membership_user_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.get_role_display()})"
