@@ -11,6 +11,7 @@ behind the embedded default in settings.py (the filesystem transport).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -26,8 +27,12 @@ def transports(folder: Path) -> dict[str, tuple[str, dict[str, object]]]:
     found: dict[str, tuple[str, dict[str, object]]] = {
         "filesystem": (
             "filesystem://localhost//",
-            {"data_folder_in": str(fs), "data_folder_out": str(fs),
-             "control_folder": str(folder / "control"), "polling_interval": 0.1},
+            {
+                "data_folder_in": str(fs),
+                "data_folder_out": str(fs),
+                "control_folder": str(folder / "control"),
+                "polling_interval": 0.1,
+            },
         )
     }
     fs.mkdir(parents=True)
@@ -68,10 +73,8 @@ def measure(url: str, options: dict[str, object], messages: int) -> dict[str, fl
                 on_message = lambda body, msg: (msg.ack(), received.set())  # noqa: E731
                 with consumer_conn.Consumer(queue, callbacks=[on_message]):
                     while not stop.is_set():
-                        try:
+                        with contextlib.suppress(TimeoutError):
                             consumer_conn.drain_events(timeout=0.5)
-                        except TimeoutError:
-                            pass
 
         thread = threading.Thread(target=consume, daemon=True)
         thread.start()
