@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from kombu import Connection, Exchange, Queue
 
@@ -70,7 +71,11 @@ def measure(url: str, options: dict[str, object], messages: int) -> dict[str, fl
         def consume() -> None:
             # Its own connection, polling as an idle worker would.
             with Connection(url, transport_options=options) as consumer_conn:
-                on_message = lambda body, msg: (msg.ack(), received.set())  # noqa: E731
+
+                def on_message(body: object, message: Any) -> None:
+                    message.ack()
+                    received.set()
+
                 with consumer_conn.Consumer(queue, callbacks=[on_message]):
                     while not stop.is_set():
                         with contextlib.suppress(TimeoutError):

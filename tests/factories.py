@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from consultteam.accounts.models import User
 from consultteam.teams.models import Membership, Role, Team
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@functools.cache
+def _hashed_password() -> str:
+    return make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -17,7 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"person{n}@clinic.example")
     display_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password(PASSWORD)
+    # Hashed once per run: Argon2 is slow on purpose, and the cast is built for every test.
+    password = factory.LazyFunction(lambda: _hashed_password())
 
 
 class TeamFactory(factory.django.DjangoModelFactory[Team]):

@@ -1,6 +1,7 @@
 from django.contrib.auth import forms as auth_forms
 
 from consultteam.accounts.models import User
+from consultteam.accounts.services import SIGN_IN_REFUSED
 
 
 class UserCreationForm(auth_forms.UserCreationForm[User]):
@@ -14,6 +15,6 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         # One message for every failure, so it never tells whether an account exists.
-        "invalid_login": "That email and password do not match an active account.",
-        "inactive": "That email and password do not match an active account.",
+        "invalid_login": SIGN_IN_REFUSED,
+        "inactive": SIGN_IN_REFUSED,
     }

@@ -1,4 +1,5 @@
-"""The person who signs in: a clinician, team leader, supervisor or admin. Never a client."""
+"""The person who signs in (a clinician, team leader, supervisor or admin; never a client), their
+API tokens and their signed-in sessions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from consultteam.accounts.querysets import ApiTokenQuerySet
 
 
 def validate_time_zone(value: str) -> None:
@@ -94,3 +97,57 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class ApiToken(models.Model):
+    """A key a person's device or script sends as ``Authorization: Token <key>``.
+
+    Only the SHA-256 of the key is stored: the key itself is shown once, when it is issued, and
+    a copy of the database gives no one a way in. The key carries 256 random bits, so a plain
+    hash (no salt, no slow hasher) is enough and lets the lookup use the unique index.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Which device or script uses it, for example 'Laptop'.",
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        max_length=8, editable=False, help_text="The first characters of the key, to recognise it."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[ApiTokenQuerySet] = ApiTokenQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'Unnamed token'} ({self.prefix}…)"
+
+
+class UserSession(models.Model):
+    """One signed-in browser session, so a person's sessions can be listed and ended together.
+
+    The session data itself lives in Django's session store; this row only names its key.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Updated at most once a minute (see SessionLimitsMiddleware), not on every request.
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from consultteam.accounts.models import validate_time_zone
+from consultteam.teams.querysets import MembershipQuerySet, TeamQuerySet
 
 
 class Cadence(models.TextChoices):
@@ -28,6 +31,8 @@ class Weekday(models.IntegerChoices):
 
 
 class Team(models.Model):
+    objects: ClassVar[TeamQuerySet] = TeamQuerySet.as_manager()  # type: ignore[assignment]
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
     time_zone = models.CharField(
@@ -68,6 +73,8 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
+    objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     user = models.ForeignKey(
@@ -99,3 +106,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.get_role_display()})"
+
+
+# Per-object exceptions to membership: a person (or group) outside the team allowed to see it,
+# for example a supervisor who reviews this team's work. Direct foreign keys, not guardian's
+# generic tables, so the lookup stays an indexed integer join.
+class TeamUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+
+class TeamGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)

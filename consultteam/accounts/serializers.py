@@ -1,0 +1,44 @@
+"""Shapes of sign-in and API tokens in the API. Validation and rendering only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from consultteam.accounts.models import ApiToken
+
+
+class ApiTokenCredentialsSerializer(serializers.Serializer[Any]):
+    """What a client sends to get a token. The email is not checked for form here: any string
+    goes to the one sign-in check, so every failure gets the same answer."""
+
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    """A token as listed: never its key (nor the key's hash)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        read_only_fields = fields
+
+
+class ApiTokenIssuedSerializer(serializers.ModelSerializer[ApiToken]):
+    """A token just issued: the only answer that carries the key."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    key = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["key", "id", "name", "created_at"]
+        read_only_fields = fields
+
+    def get_key(self, token: ApiToken) -> str:
+        return str(self.context["key"])

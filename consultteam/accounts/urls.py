@@ -1,0 +1,27 @@
+"""Routes of this app: `urlpatterns` are pages, `api_urlpatterns` live under /api/v1/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, path
+
+from consultteam.accounts import api, views
+from consultteam.accounts.forms import SignInForm
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    # Signing out ends all of the person's sessions (see signals.on_logged_out).
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("tokens/", views.api_token_list, name="api-token-list"),
+    path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke_page, name="api-token-revoke"),
+]
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", api.ApiTokenIssueView.as_view(), name="api-token-issue"),
+    path("auth/tokens/", api.ApiTokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<uuid:token_id>/", api.ApiTokenDetailView.as_view(), name="api-token-detail"),
+]

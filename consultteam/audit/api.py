@@ -1,0 +1,37 @@
+"""The audit trail in the API: read-only, filtered like the page, newest first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.pagination import CursorPagination
+
+from consultteam.access import ActionRules
+from consultteam.audit.filters import AuditFilter, cleaned_filters, filter_events
+from consultteam.audit.models import AuditEvent
+from consultteam.audit.permissions import can_view_audit_trail
+from consultteam.audit.serializers import AuditEventSerializer
+
+
+class NewestFirst(CursorPagination):
+    # Ids grow with time, and a cursor stays as fast on page 150 as on page 1.
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema(parameters=[AuditFilter])
+class AuditEventList(generics.ListAPIView[AuditEvent]):
+    serializer_class = AuditEventSerializer
+    pagination_class = NewestFirst
+    permission_classes = [ActionRules]
+    rules: ClassVar = {"get": can_view_audit_trail}
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        params = cleaned_filters(self.request.query_params.dict())
+        events = AuditEvent.objects.visible_to(self.request.user)
+        return filter_events(events, params).select_related("actor", "team")

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from consultteam.audit.models import AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
+    actor_name = serializers.CharField(source="actor.display_name", read_only=True, default="")
+    team = serializers.UUIDField(source="team.public_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "actor",
+            "actor_name",
+            "object_type",
+            "object_id",
+            "team",
+            "fields",
+            "request_id",
+            "ip",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,44 @@
+"""Recording audit events. The one write path into the trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from consultteam.audit import context
+from consultteam.audit.models import Action, AuditEvent
+from consultteam.teams.models import Team
+
+
+def object_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def public_id_of(obj: models.Model) -> str:
+    """Public UUID where the model has one, else the key (reference rows, join tables)."""
+    return str(getattr(obj, "public_id", None) or obj.pk)
+
+
+def audit_record(
+    *,
+    action: Action,
+    obj: models.Model | None = None,
+    team: Team | int | None = None,
+    actor_id: int | None = None,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one event. Actor, request id and client address come from the audit context
+    unless ``actor_id`` is given. Runs in the caller's transaction, so a change that rolls back
+    leaves no event behind. Not idempotent: every call appends a row."""
+    ctx = context.current()
+    return AuditEvent.objects.create(
+        actor_id=actor_id if actor_id is not None else ctx.actor,
+        action=action,
+        object_type=object_type_of(obj) if obj is not None else "",
+        object_id=public_id_of(obj) if obj is not None else "",
+        team_id=team.pk if isinstance(team, Team) else team,
+        fields=sorted(fields),
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )

@@ -1,0 +1,34 @@
+"""Read scopes for reference data: the team agreements and the DBT assumptions.
+
+Reference data is not clinical: it names no client and no case, so every signed-in, active
+user may read it. `visible_to(user)` is still the one definition of that rule, so the page and
+the API cannot drift apart on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db import models
+
+from consultteam.reference.permissions import can_view_reference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class ReferenceQuerySet(models.QuerySet[_Row]):
+    def active(self) -> ReferenceQuerySet[_Row]:
+        """Rows in use. Admins retire a row by deactivating it, never by deleting it, so that
+        what a team committed to stays on record."""
+        return self.filter(is_active=True)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ReferenceQuerySet[_Row]:
+        """What ``user`` may read: every active row for a signed-in, active user; nothing for
+        anyone else. Reads only; safe to call any number of times."""
+        if not can_view_reference(user):
+            return self.none()
+        return self.active()

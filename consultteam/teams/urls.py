@@ -1,0 +1,15 @@
+"""Routes of this app: `urlpatterns` are pages, `api_urlpatterns` live under /api/v1/."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import SimpleRouter
+
+from consultteam.teams import api, views
+
+router = SimpleRouter()
+router.register("teams", api.TeamViewSet, basename="api-team")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.team_list, name="team-list"),
+    path("<uuid:team_id>/", views.team_detail, name="team-detail"),
+]
+api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

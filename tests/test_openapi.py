@@ -1,0 +1,26 @@
+"""The API schema is served, documented and valid."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_is_served_and_valid(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    validate_schema(schema)  # raises on an invalid OpenAPI document
+    assert "/api/v1/teams/" in schema["paths"]
+    assert "/api/v1/audit-events/" in schema["paths"]
+
+
+def test_docs_page_uses_no_inline_script(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>" not in html
+    assert "swagger-ui" in html
