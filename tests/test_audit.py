@@ -97,15 +97,12 @@ def test_the_model_refuses_to_change_or_delete_an_event(alpha):
 )
 def test_postgres_trigger_refuses_rewrites(alpha, statement):
     assert AuditEvent.objects.exists()
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
+    with transaction.atomic(), connection.cursor() as cursor:
         # Settle the deferred foreign-key checks of this test's own inserts first, or
         # PostgreSQL refuses TRUNCATE for that reason before our trigger is reached.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(statement)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute(statement)
     assert AuditEvent.objects.filter(team=alpha).exists()
 
 
