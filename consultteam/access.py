@@ -48,7 +48,7 @@ def granted_ids(
     user: AnyUser,
     user_perm_model: type[models.Model],
     group_perm_model: type[models.Model],
-    codename: str,
+    codenames: str | Iterable[str],
 ) -> tuple[QuerySet[Any, Any], QuerySet[Any, Any]]:
     """Ids of objects granted to ``user`` directly and through their groups, as two subqueries.
 
@@ -58,11 +58,12 @@ def granted_ids(
     if not is_active_person(user):
         empty = user_perm_model._default_manager.none().values("content_object_id")
         return empty, empty
+    names = [codenames] if isinstance(codenames, str) else list(codenames)
     direct = user_perm_model._default_manager.filter(
-        user_id=user.pk, permission__codename=codename
+        user_id=user.pk, permission__codename__in=names
     ).values("content_object_id")
     via_groups = group_perm_model._default_manager.filter(
-        group_id__in=user.groups.values("pk"), permission__codename=codename
+        group_id__in=user.groups.values("pk"), permission__codename__in=names
     ).values("content_object_id")
     return direct, via_groups
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from consultteam.accounts.models import User
+from consultteam.demo_clinical import load_clinical_demo
 from consultteam.teams.models import Membership, Role, Team
 
 
@@ -38,12 +39,15 @@ DEMO_PEOPLE = [
 
 @transaction.atomic
 def load_demo(*, password: str) -> list[DemoPerson]:
-    """Create the demo teams, people and memberships, or bring them back to the demo state.
+    """Create the demo teams, people and memberships, or bring them back to the demo state,
+    then the demo therapists' fictional clinical record (see consultteam/demo_clinical.py).
 
     Idempotent: rows are found by their natural keys (team name, email), never duplicated; the
-    demo accounts' password is reset to ``password`` so the printed login always works.
+    demo accounts' password is reset to ``password`` so the printed login always works. The
+    clinical record is written once per therapist and left alone afterwards.
     """
     teams = {}
+    users = {}
     for name, defaults in DEMO_TEAMS.items():
         teams[name], _ = Team.objects.get_or_create(name=name, defaults=defaults)
     for person in DEMO_PEOPLE:
@@ -53,9 +57,11 @@ def load_demo(*, password: str) -> list[DemoPerson]:
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
+        users[person.email] = user
         Membership.objects.update_or_create(
             team=teams[person.team],
             user=user,
             defaults={"role": person.role, "is_active": True, "left_on": None},
         )
+    load_clinical_demo(people=users)
     return DEMO_PEOPLE

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "consultteam.teams",
     "consultteam.reference",
     "consultteam.audit",
+    "consultteam.textcheck",
     "cases",
     "agendas",
 ]

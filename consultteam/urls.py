@@ -4,17 +4,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cases import urls as cases_urls
 from consultteam import health, views
 from consultteam.accounts import urls as accounts_urls
 from consultteam.audit import urls as audit_urls
 from consultteam.reference import urls as reference_urls
 from consultteam.teams import urls as teams_urls
+from consultteam.textcheck import urls as textcheck_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
     *teams_urls.api_urlpatterns,
     *reference_urls.api_urlpatterns,
     *audit_urls.api_urlpatterns,
+    *cases_urls.api_urlpatterns,
+    *textcheck_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -24,6 +28,7 @@ urlpatterns = [
     path("teams/", include(teams_urls.urlpatterns)),
     path("reference/", include(reference_urls.urlpatterns)),
     path("audit/", include(audit_urls.urlpatterns)),
+    path("cases/", include(cases_urls.urlpatterns)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, so the CSP holds.

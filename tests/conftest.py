@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -126,3 +127,106 @@ def _flush_may_truncate_the_audit_trail() -> Iterator[None]:
     patch.setattr(DatabaseOperations, "execute_sql_flush", flush)
     yield
     patch.undo()
+
+
+@pytest.fixture
+def world(alpha, beta, tara, theo, lena, sam, olga, fern, ivan, ada) -> SimpleNamespace:
+    """The cast with a small clinical record, made through the services as a clinician would.
+
+    tara_case (Alpha, Tara primary) holds a client TIB kept to herself (tara_tib_private), one
+    brought to team (tara_tib_shared), a draft chain analysis (tara_chain_draft) with three
+    links and one ready for team (tara_chain_ready, a missing-links analysis). Tara also has a
+    TIB about herself (tara_own_tib) and a draft self-chain (tara_self_chain); the team has a
+    team TIB (team_tib). Olga has olga_case on Beta with a TIB (olga_tib) and a chain
+    (olga_chain). Tara has an API token (tara_token).
+    """
+    from cases import services as clinical
+    from cases.choices import Actor, ChainKind, ChainStatus, ChainSubject, LinkKind, Setting
+    from consultteam.accounts.services import api_token_issue
+
+    day = dt.date.today() - dt.timedelta(days=3)
+    tara_case = clinical.case_open(team=alpha, by=tara, opened=day, stage="STAGE_1")
+    olga_case = clinical.case_open(team=beta, by=olga, opened=day)
+
+    def client_tib(case, by, team, *, shared=False):
+        entry = clinical.tib_log(
+            by=by,
+            team=team,
+            actor=Actor.CLIENT,
+            case=case,
+            category="NON_COMPLIANT",
+            setting=Setting.INDIVIDUAL_SESSION,
+            occurred_on=day,
+            description="Diary card left blank for the week; said the card was lost.",
+        ).entry
+        return clinical.tib_share_with_team(entry=entry, by=by) if shared else entry
+
+    def chain(
+        case, by, team, *, subject=ChainSubject.CLIENT_BEHAVIOR, kind=ChainKind.BEHAVIOR_CHAIN
+    ):
+        return clinical.chain_start(
+            by=by,
+            team=team,
+            case=case,
+            subject=subject,
+            kind=kind,
+            behavior_on=day,
+            problem_behavior="Left the group room ten minutes into the session.",
+        )
+
+    draft = chain(tara_case, tara, alpha)
+    for kind, text in [
+        (LinkKind.EVENT, "Another member spoke loudly about a crisis."),
+        (LinkKind.EMOTION, "Fear, rising fast."),
+        (LinkKind.URGE, "Urge to get out of the room."),
+    ]:
+        clinical.chain_link_add(
+            chain=draft, by=tara, expected_version=draft.version, kind=kind, description=text
+        )
+        draft.refresh_from_db()
+    ready = chain(tara_case, tara, alpha, kind=ChainKind.MISSING_LINKS)
+    ready = clinical.chain_set_status(
+        chain=ready, by=tara, status=ChainStatus.READY_FOR_TEAM, expected_version=ready.version
+    )
+    olga_chain = chain(olga_case, olga, beta)
+    token, _key = api_token_issue(user=tara, name="Tara's laptop")
+    return SimpleNamespace(
+        alpha=alpha,
+        beta=beta,
+        tara=tara,
+        theo=theo,
+        lena=lena,
+        sam=sam,
+        olga=olga,
+        fern=fern,
+        ivan=ivan,
+        ada=ada,
+        tara_token=token,
+        tara_case=tara_case,
+        olga_case=olga_case,
+        tara_tib_private=client_tib(tara_case, tara, alpha),
+        tara_tib_shared=client_tib(tara_case, tara, alpha, shared=True),
+        tara_own_tib=clinical.tib_log(
+            by=tara,
+            team=alpha,
+            actor=Actor.THERAPIST,
+            category="DISRESPECTFUL",
+            setting=Setting.INDIVIDUAL_SESSION,
+            occurred_on=day,
+            description="Started two sessions this week more than ten minutes late.",
+        ).entry,
+        team_tib=clinical.tib_log(
+            by=lena,
+            team=alpha,
+            actor=Actor.TEAM,
+            category="OFF_AGENDA",
+            setting=Setting.TEAM_MEETING,
+            occurred_on=day,
+            description="Twenty minutes of the meeting went to scheduling.",
+        ).entry,
+        tara_chain_draft=draft,
+        tara_chain_ready=ready,
+        tara_self_chain=chain(None, tara, alpha, subject=ChainSubject.THERAPIST_BEHAVIOR),
+        olga_case_tib=client_tib(olga_case, olga, beta),
+        olga_chain=olga_chain,
+    )

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
 
+from cases.choices import (
+    MISSED_IN_A_ROW_WARNING,
+    Actor,
+    ChainKind,
+    ChainStatus,
+    ChainSubject,
+    Setting,
+    SolutionType,
+    TIBCategory,
+)
+from cases.models import (
+    Case,
+    ChainAnalysis,
+    ChainConsequence,
+    ChainLink,
+    MissedSessions,
+    TIBEntry,
+)
+from cases.services import TIBLogged, case_open
 from consultteam.accounts.models import User
+from consultteam.audit.models import Action, AuditEvent
 from consultteam.demo import DEMO_PEOPLE
 from consultteam.teams.models import Membership, Role, Team
 
@@ -58,3 +83,227 @@ def test_load_demo_prints_the_logins(capsys, settings):
     assert settings.DEMO_PASSWORD in out
     for email in DEMO_LOGINS:
         assert email in out
+
+
+# --- The demo clinical record ------------------------------------------------------------------
+
+DEMO_THERAPIST_EMAILS = [
+    "therapist@alpha.example",
+    "therapist2@alpha.example",
+    "therapist@beta.example",
+]
+ALPHA_PEOPLE = [email for email, (team, _) in DEMO_LOGINS.items() if team == "Alpha Team"]
+
+# What would identify someone or date an event: phone-like digit runs, full dates, years.
+PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+WORDED_DATE = re.compile(
+    rf"\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?{MONTHS}\b|\b{MONTHS}\s+\d{{1,2}}(st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# Wording the assumptions warn against (DOMAIN.md section 6): the demo shows the other way.
+JUDGMENTAL = re.compile(
+    r"manipulat|attention|gesture|splitting|entitled|\blazy\b|resistan|sabotag|not trying"
+    r"|failed|\balways\b|\bnever\b|a borderline",
+    re.IGNORECASE,
+)
+
+
+def _clinical_counts() -> dict[str, int]:
+    return {
+        "cases": Case.objects.count(),
+        "tib": TIBEntry.objects.count(),
+        "chains": ChainAnalysis.objects.count(),
+        "links": ChainLink.objects.count(),
+        "consequences": ChainConsequence.objects.count(),
+        "missed": MissedSessions.objects.count(),
+    }
+
+
+def _free_texts() -> list[str]:
+    texts = list(TIBEntry.objects.values_list("description", flat=True))
+    chain_fields = [
+        f.name
+        for f in ChainAnalysis._meta.get_fields()
+        if isinstance(f, (models.TextField, models.CharField)) and not f.choices
+    ]
+    for row in ChainAnalysis.objects.values_list(*chain_fields):
+        texts.extend(row)
+    for row in ChainLink.objects.values_list("description", "replacement_behavior"):
+        texts.extend(row)
+    texts.extend(ChainConsequence.objects.values_list("description", flat=True))
+    return [text for text in texts if text]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    call_command("load_demo")
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("email", DEMO_THERAPIST_EMAILS)
+def test_each_demo_therapist_has_a_clinical_record(email):
+    user = User.objects.get(email=email)
+    cases = Case.objects.filter(primary_therapist=user)
+    assert 2 <= cases.count() <= 3
+    client_tibs = TIBEntry.objects.filter(case__in=cases)
+    assert client_tibs.count() >= 8
+    assert client_tibs.values("category").distinct().count() >= 4
+    assert client_tibs.values("setting").distinct().count() >= 3
+    assert client_tibs.values("status").distinct().count() >= 3
+    assert client_tibs.filter(shared_with_team=True).exists()
+    assert client_tibs.filter(shared_with_team=False).exists()
+    # Spread over the last ten weeks or so, and none in the future.
+    today = timezone.localdate()
+    dates = client_tibs.values_list("occurred_on", flat=True)
+    assert max(dates) <= today
+    assert min(dates) >= today - dt.timedelta(weeks=11)
+    assert (max(dates) - min(dates)).days >= 42
+    assert all(opened <= today for opened in cases.values_list("opened", flat=True))
+
+    client_chains = ChainAnalysis.objects.filter(case__in=cases)
+    for kind in ChainKind:
+        assert client_chains.filter(kind=kind).exists(), kind
+    for chain in client_chains.filter(kind=ChainKind.BEHAVIOR_CHAIN):
+        links = list(chain.links.all())
+        assert 5 <= len(links) <= 7
+        assert all(link.solution_type and link.replacement_behavior for link in links)
+        assert {link.skill_module for link in links} - {""}, "some solutions are skills"
+        assert {link.solution_type for link in links} - {SolutionType.SKILL}, "and some are not"
+        consequences = list(chain.consequences.all())
+        assert 2 <= len(consequences) <= 4
+        assert len({c.timing for c in consequences}) == 2
+        assert len({c.locus for c in consequences}) == 2
+        assert chain.vulnerabilities
+        assert chain.prevention_plan
+        assert chain.repair
+        assert chain.commitment
+        assert chain.behavior_on <= today
+    for chain in client_chains.filter(kind=ChainKind.MISSING_LINKS):
+        answers = [chain.knew_what_was_needed, chain.was_willing, chain.thought_occurred]
+        assert None not in answers
+        assert chain.what_got_in_the_way
+        assert chain.problem_solving_plan
+        # Each "no" records its barrier.
+        barriers = [chain.knowing_barrier, chain.willingness_barrier, chain.thought_barrier]
+        assert all(
+            barrier for answer, barrier in zip(answers, barriers, strict=True) if answer is False
+        )
+
+    own_tibs = TIBEntry.objects.filter(author=user, actor=Actor.THERAPIST, case=None)
+    assert own_tibs.count() == 1
+    self_chains = ChainAnalysis.objects.filter(
+        author=user, subject=ChainSubject.THERAPIST_BEHAVIOR, case=None
+    )
+    assert self_chains.count() == 1
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_chains_are_in_several_states_and_team_tibs_exist():
+    statuses = set(ChainAnalysis.objects.values_list("status", flat=True))
+    assert {ChainStatus.DRAFT, ChainStatus.READY_FOR_TEAM} <= statuses
+    alpha_team_tibs = TIBEntry.objects.filter(team__name="Alpha Team", actor=Actor.TEAM)
+    assert alpha_team_tibs.count() >= 2
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_has_a_client_who_missed_three_individual_sessions_in_a_row():
+    tally = MissedSessions.objects.get(
+        mode=Setting.INDIVIDUAL_SESSION, in_a_row__gte=MISSED_IN_A_ROW_WARNING
+    )
+    missed = TIBEntry.objects.filter(
+        case=tally.case, category=TIBCategory.NON_ATTENDING, setting=Setting.INDIVIDUAL_SESSION
+    )
+    assert missed.count() == tally.in_a_row == MISSED_IN_A_ROW_WARNING
+    # The warning the service gives for this tally is the one the page shows.
+    logged = TIBLogged(entry=missed.latest("occurred_on"), missed_in_a_row=tally.in_a_row)
+    assert logged.warning
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_clinical_record_is_attributed_to_its_authors_in_the_audit_trail():
+    chain = ChainAnalysis.objects.get(
+        author__email="therapist@beta.example", kind=ChainKind.MISSING_LINKS
+    )
+    events = AuditEvent.objects.filter(object_id=str(chain.public_id), action=Action.CREATE)
+    assert list(events.values_list("actor__email", flat=True)) == ["therapist@beta.example"]
+    clinical = AuditEvent.objects.filter(object_type__startswith="cases.")
+    assert clinical.exists()
+    assert not clinical.filter(actor__isnull=True).exists()
+
+
+def test_loading_the_clinical_demo_twice_duplicates_nothing():
+    call_command("load_demo")
+    first = _clinical_counts()
+    assert all(first.values())
+    call_command("load_demo")
+    assert _clinical_counts() == first
+
+
+def test_a_therapist_who_already_has_a_record_gets_no_demo_record():
+    """The demo record is written once per therapist: someone who already has a case (from an
+    earlier run, or their own) keeps exactly what they have."""
+    beta = Team.objects.create(name="Beta Team", time_zone="Europe/Dublin")
+    olga = User.objects.create(email="therapist@beta.example", display_name="Olga Petrov")
+    Membership.objects.create(team=beta, user=olga, role=Role.THERAPIST)
+    own = case_open(team=beta, by=olga, opened=timezone.localdate())
+    call_command("load_demo")
+    assert list(Case.objects.filter(primary_therapist=olga)) == [own]
+    assert not TIBEntry.objects.filter(author=olga).exists()
+    assert not ChainAnalysis.objects.filter(author=olga).exists()
+    assert Case.objects.filter(primary_therapist__email="therapist@alpha.example").exists()
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("email", ALPHA_PEOPLE)
+def test_beta_record_is_invisible_to_alpha_people(email):
+    beta = Team.objects.get(name="Beta Team")
+    assert Case.objects.filter(team=beta).exists()
+    assert TIBEntry.objects.filter(team=beta).exists()
+    assert ChainAnalysis.objects.filter(team=beta).exists()
+    user = User.objects.get(email=email)
+    assert not Case.objects.visible_to(user).filter(team=beta).exists()
+    assert not TIBEntry.objects.visible_to(user).filter(team=beta).exists()
+    assert not ChainAnalysis.objects.visible_to(user).filter(team=beta).exists()
+    # ... while their own team's record is there for them.
+    assert Case.objects.visible_to(user).filter(team__name="Alpha Team").exists()
+    assert TIBEntry.objects.visible_to(user).filter(team__name="Alpha Team").exists()
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_demo_chain_numbers_its_links_one_to_n():
+    for chain in ChainAnalysis.objects.all():
+        positions = list(chain.links.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(1, len(positions) + 1)), chain
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_free_text_holds_no_phone_numbers_dates_or_judgments():
+    texts = _free_texts()
+    assert len(texts) > 100
+    for text in texts:
+        for pattern in (PHONE, NUMERIC_DATE, WORDED_DATE, YEAR, JUDGMENTAL):
+            assert not pattern.search(text), (pattern.pattern, text)
+    names = re.compile(
+        r"\b(" + "|".join(n for p in DEMO_PEOPLE for n in p.display_name.split()) + r")\b"
+    )
+    assert not [text for text in texts if names.search(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (PHONE, "call back on 555 013 2447"),
+        (PHONE, "on +44 20 7946 0018"),
+        (NUMERIC_DATE, "seen on 14/03/24"),
+        (NUMERIC_DATE, "seen on 2024-03-14"),
+        (WORDED_DATE, "seen on 14 March"),
+        (WORDED_DATE, "seen on Mar. 3rd"),
+        (YEAR, "since 2019"),
+        (JUDGMENTAL, "she is always manipulative"),
+    ],
+)
+def test_the_free_text_checks_catch_what_they_look_for(pattern, text):
+    assert pattern.search(text)

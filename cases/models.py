@@ -1,0 +1,387 @@
+"""The clinical record: cases known only by a random code, the TIB log, and chain analyses.
+
+Nothing here identifies a client: there is no field for a name, birth date, address, phone,
+email or record number, and case codes are random. Every row belongs to exactly one team.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.choices import (
+    CATEGORIES_BY_ACTOR,
+    SESSION_MODES,
+    Actor,
+    CaseStatus,
+    ChainKind,
+    ChainStatus,
+    ChainSubject,
+    ConsequenceLocus,
+    ConsequenceTiming,
+    LinkKind,
+    Setting,
+    SkillModule,
+    SolutionType,
+    Stage,
+    TargetLevel,
+    TIBCategory,
+    TIBStatus,
+)
+from cases.querysets import CaseQuerySet, ChainAnalysisQuerySet, TIBEntryQuerySet
+
+# Unambiguous characters only (no 0/O, 1/I/L), so a code read aloud in team is not misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+
+User = settings.AUTH_USER_MODEL
+
+
+def new_case_code() -> str:
+    """A random code such as C-7F3K9Q: drawn from the OS's random source, never derived."""
+    return "C-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _first_of_month(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__day": 1})
+
+
+class Case(models.Model):
+    objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="cases")
+    code = models.CharField(max_length=8, default=new_case_code, editable=False)
+    primary_therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.PRETREATMENT)
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    # Month and year only: a full date could help identify the client.
+    opened = models.DateField(help_text="Month and year the case opened (stored as the 1st).")
+    closed = models.DateField(null=True, blank=True, help_text="Month and year it closed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "code"], name="case_code_unique_per_team"),
+            models.CheckConstraint(
+                condition=_first_of_month("opened"),
+                name="case_opened_month",
+                violation_error_message="Cases record the month they opened, not the day.",
+            ),
+            models.CheckConstraint(
+                condition=_first_of_month("closed"),
+                name="case_closed_month",
+                violation_error_message="Cases record the month they closed, not the day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(closed__gte=models.F("opened")),
+                name="case_closed_after_opened",
+                violation_error_message="A case cannot close before the month it opened.",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="case_team_status")]
+        permissions = [("co_treat_case", "Co-treat this case (read and write its record)")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# Per-object exceptions: a co-therapist (perhaps from another team) on one case.
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class MissedSessions(models.Model):
+    """How many sessions of one mode a client has missed in a row. Reset when they attend."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="missed_sessions")
+    mode = models.CharField(max_length=20, choices=[(m.value, m.label) for m in SESSION_MODES])
+    in_a_row = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "mode"], name="missed_sessions_one_per_mode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.in_a_row} {self.mode} missed in a row"
+
+
+def _category_matches_actor() -> Q:
+    condition = Q()
+    for actor, categories in CATEGORIES_BY_ACTOR.items():
+        condition |= Q(actor=actor, category__in=categories)
+    return condition
+
+
+class TIBEntry(models.Model):
+    """One observed therapy-interfering behaviour: the client's, the therapist's own, or the
+    team's. Described as behaviour someone could observe, never as a trait."""
+
+    objects: ClassVar[TIBEntryQuerySet] = TIBEntryQuerySet.as_manager()  # type: ignore[assignment]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="tib_entries")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="tib_entries"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="tib_entries")
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    category = models.CharField(max_length=40, choices=TIBCategory.choices)
+    setting = models.CharField(max_length=20, choices=Setting.choices)
+    description = models.TextField(
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What happened, as someone in the room could have seen or heard it.",
+    )
+    occurred_on = models.DateField()
+    count = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    status = models.CharField(max_length=10, choices=TIBStatus.choices, default=TIBStatus.OPEN)
+    shared_with_team = models.BooleanField(
+        default=False, help_text="Brought to team: teammates may read it from now on."
+    )
+    chain_analysis = models.ForeignKey(
+        "ChainAnalysis", null=True, blank=True, on_delete=models.SET_NULL, related_name="tibs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = "TIB entry"
+        verbose_name_plural = "TIB entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=_category_matches_actor(),
+                name="tib_category_of_actor",
+                violation_error_message=(
+                    "This category is not one for who did it (the client, the therapist or "
+                    "the team)."
+                ),
+            ),
+            # A client's TIB belongs to a case; the therapist's and the team's never do.
+            models.CheckConstraint(
+                condition=Q(actor=Actor.CLIENT, case__isnull=False)
+                | (~Q(actor=Actor.CLIENT) & Q(case__isnull=True)),
+                name="tib_case_iff_client",
+                violation_error_message=(
+                    "A client's TIB belongs to a case; a therapist's own and the team's do not."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=1, count__lte=99),
+                name="tib_count_range",
+                violation_error_message="Count how many times, from 1 to 99.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "-occurred_on"], name="tib_case_date"),
+            models.Index(fields=["team", "-occurred_on"], name="tib_team_date"),
+            models.Index(fields=["author", "-occurred_on"], name="tib_author_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} on {self.occurred_on}"
+
+
+class ChainAnalysis(models.Model):
+    """A behaviour-chain or missing-links analysis, fields in the worksheet's order.
+
+    `version` goes up with every saved change; an edit made against an older version is refused
+    (see services), so two people editing at once never silently overwrite each other.
+    """
+
+    objects: ClassVar[ChainAnalysisQuerySet] = ChainAnalysisQuerySet.as_manager()  # type: ignore[assignment]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="chains")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="chains"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="chains")
+    subject = models.CharField(max_length=20, choices=ChainSubject.choices)
+    kind = models.CharField(
+        max_length=16, choices=ChainKind.choices, default=ChainKind.BEHAVIOR_CHAIN
+    )
+    target_level = models.CharField(
+        max_length=20, choices=TargetLevel.choices, default=TargetLevel.THERAPY_INTERFERING
+    )
+    # 1. The problem behaviour
+    problem_behavior = models.TextField(
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="Specific enough that an actor could re-enact it: what, where, how much.",
+    )
+    behavior_on = models.DateField()
+    intensity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="0 to 10."
+    )
+    # 2. The prompting event
+    prompting_event = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    prompting_event_started = models.CharField(
+        max_length=SHORT_TEXT, blank=True, help_text="When it started, as near as is known."
+    )
+    # 3. Vulnerability factors: codes from choices.Vulnerability
+    vulnerabilities = models.JSONField(default=list, blank=True)
+    vulnerability_notes = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    # 4. Links: ChainLink rows.  5. Consequences: ChainConsequence rows.
+    # 6. What comes next
+    prevention_plan = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    repair = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    commitment = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    # Missing-links analyses ask four questions in order; each "no" records its barrier.
+    knew_what_was_needed = models.BooleanField(null=True, blank=True)
+    knowing_barrier = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    was_willing = models.BooleanField(null=True, blank=True)
+    willingness_barrier = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    thought_occurred = models.BooleanField(null=True, blank=True)
+    thought_barrier = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    what_got_in_the_way = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    problem_solving_plan = models.TextField(
+        max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True
+    )
+    # 7. Where it stands
+    status = models.CharField(max_length=16, choices=ChainStatus.choices, default=ChainStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-behavior_on", "-id"]
+        verbose_name_plural = "chain analyses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject=ChainSubject.CLIENT_BEHAVIOR, case__isnull=False)
+                | Q(subject=ChainSubject.THERAPIST_BEHAVIOR, case__isnull=True),
+                name="chain_case_iff_client",
+                violation_error_message=(
+                    "An analysis of a client's behaviour belongs to their case; one of your "
+                    "own does not."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(intensity__isnull=True) | Q(intensity__lte=10),
+                name="chain_intensity",
+                violation_error_message="Intensity runs from 0 to 10.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "-behavior_on"], name="chain_case_date"),
+            models.Index(fields=["team", "status"], name="chain_team_status"),
+            models.Index(fields=["author", "-behavior_on"], name="chain_author_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.behavior_on}"
+
+
+class ChainAnalysisUserObjectPermission(UserObjectPermissionBase):
+    """A reviewer outside the team (a supervisor asked to look at one analysis)."""
+
+    content_object = models.ForeignKey(ChainAnalysis, on_delete=models.CASCADE)
+
+
+class ChainAnalysisGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ChainAnalysis, on_delete=models.CASCADE)
+
+
+class ChainLink(models.Model):
+    """One link between the prompting event and the problem behaviour, with what could have
+    been done instead. Positions run 1..n without gaps (kept so by the services)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    chain = models.ForeignKey(ChainAnalysis, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    description = models.TextField(max_length=1000, validators=[MaxLengthValidator(1000)])
+    intensity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="0 to 10."
+    )
+    solution_type = models.CharField(max_length=24, choices=SolutionType.choices, blank=True)
+    skill_module = models.CharField(max_length=28, choices=SkillModule.choices, blank=True)
+    replacement_behavior = models.TextField(
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],
+        blank=True,
+        help_text="What could be done at this link instead.",
+    )
+
+    class Meta:
+        ordering = ["chain", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "position"], name="chain_link_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="chain_link_position_from_1",
+                violation_error_message="Links are numbered from 1.",
+            ),
+            # A skill names its module; other solution types have none.
+            models.CheckConstraint(
+                condition=Q(solution_type=SolutionType.SKILL, skill_module__gt="")
+                | (~Q(solution_type=SolutionType.SKILL) & Q(skill_module="")),
+                name="chain_link_module_iff_skill",
+                violation_error_message=(
+                    "Name the skill module when the solution is a skill, and only then."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(intensity__isnull=True) | Q(intensity__lte=10),
+                name="link_intensity",
+                violation_error_message="Intensity runs from 0 to 10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.get_kind_display()}"
+
+
+class ChainConsequence(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    chain = models.ForeignKey(ChainAnalysis, on_delete=models.CASCADE, related_name="consequences")
+    description = models.TextField(max_length=1000, validators=[MaxLengthValidator(1000)])
+    timing = models.CharField(max_length=10, choices=ConsequenceTiming.choices)
+    locus = models.CharField(max_length=12, choices=ConsequenceLocus.choices)
+
+    class Meta:
+        ordering = ["chain", "timing", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_timing_display()}, {self.get_locus_display()}"

@@ -1,0 +1,98 @@
+"""Who sees which part of the clinical record: the only definition of read access for cases,
+TIB entries and chain analyses (DOMAIN.md section 3).
+
+- A case: every active member of its team; co-therapists by per-object grant.
+- A client's TIB entries and chain analyses: the case's primary therapist and co-therapists,
+  the author, the team leader and supervisors; other teammates once it is shared with the team
+  (a TIB entry brought to team, a chain analysis ready for team or later).
+- A therapist's own TIB or self-chain: the author, the team leader and supervisors; teammates
+  once the author brings it to team. The team's own TIBs: every member.
+- Outside reviewers of one chain analysis: by per-object grant.
+Administrators (staff) see no clinical record here; they manage cases in the admin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from consultteam import access
+
+if TYPE_CHECKING:
+    from cases.models import Case, ChainAnalysis, TIBEntry  # noqa: F401 (quoted generics)
+    from consultteam.access import AnyUser
+
+CASE_GRANTS = ("view_case", "co_treat_case")
+
+
+def _granted_case_ids(user: AnyUser) -> tuple[models.QuerySet[Any, Any], ...]:
+    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+
+    return access.granted_ids(
+        user, CaseUserObjectPermission, CaseGroupObjectPermission, CASE_GRANTS
+    )
+
+
+def _record_scope(user: AnyUser, *, shared: Q) -> Q:
+    """Rows of the clinical record (TIB entries, chain analyses) that ``user`` may read."""
+    from cases.models import Case
+    from consultteam.teams.models import Role
+
+    member_of = access.team_ids_of(user)
+    overseer_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
+    own_cases = Case.objects.filter(primary_therapist_id=user.pk, team_id__in=member_of)
+    granted_direct, granted_via_groups = _granted_case_ids(user)
+    return (
+        Q(team_id__in=overseer_of)
+        | (Q(team_id__in=member_of) & (Q(author_id=user.pk) | shared))
+        | Q(case_id__in=own_cases.values("pk"))
+        | Q(case_id__in=granted_direct)
+        | Q(case_id__in=granted_via_groups)
+    )
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: AnyUser) -> CaseQuerySet:
+        if not access.is_active_person(user):
+            return self.none()
+        granted_direct, granted_via_groups = _granted_case_ids(user)
+        return self.filter(
+            Q(team_id__in=access.team_ids_of(user))
+            | Q(pk__in=granted_direct)
+            | Q(pk__in=granted_via_groups)
+        )
+
+
+class TIBEntryQuerySet(models.QuerySet["TIBEntry"]):
+    def visible_to(self, user: AnyUser) -> TIBEntryQuerySet:
+        from cases.choices import Actor
+
+        if not access.is_active_person(user):
+            return self.none()
+        shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
+        return self.filter(_record_scope(user, shared=shared))
+
+
+class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
+    def visible_to(self, user: AnyUser) -> ChainAnalysisQuerySet:
+        from cases.choices import SHARED_CHAIN_STATUSES
+        from cases.models import (
+            ChainAnalysisGroupObjectPermission,
+            ChainAnalysisUserObjectPermission,
+        )
+
+        if not access.is_active_person(user):
+            return self.none()
+        reviewer_direct, reviewer_via_groups = access.granted_ids(
+            user,
+            ChainAnalysisUserObjectPermission,
+            ChainAnalysisGroupObjectPermission,
+            "view_chainanalysis",
+        )
+        return self.filter(
+            _record_scope(user, shared=Q(status__in=SHARED_CHAIN_STATUSES))
+            | Q(pk__in=reviewer_direct)
+            | Q(pk__in=reviewer_via_groups)
+        )

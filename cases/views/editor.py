@@ -1,0 +1,197 @@
+"""The chain-analysis editor's building blocks: what the page, or one of its sections, shows
+for a given state of the analysis, and how a change or a refusal is answered.
+
+Every form on the editor carries the analysis's `version`. After a change made through htmx the
+answer is the re-rendered section plus an out-of-band copy of the new version for every other
+form on the page (`.chain-version`), so the next save is made against the right one. A refused
+change (400, 409) answers only the form that failed, with what was typed and why; the rest of
+the page is left as it was, so after a conflict nothing on it claims a version it has not seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from cases.choices import ChainKind, ChainStatus, Vulnerability
+from cases.forms import (
+    ChainConsequenceForm,
+    ChainLinkForm,
+    ChainWorksheetForm,
+    PageForm,
+    add_service_errors,
+)
+from cases.models import ChainAnalysis, ChainConsequence, ChainLink
+from cases.permissions import can_change_chain, can_set_chain_status
+from cases.services import LINK_FIELDS
+from cases.views._common import is_htmx, retarget, varies_with_htmx
+from consultteam.accounts.models import User
+from consultteam.audit.models import Action
+from consultteam.audit.services import audit_record
+from consultteam.errors import Conflict
+
+# The author's own moves; presenting and reviewing belong to the meeting.
+STATUS_MOVES = {
+    ChainStatus.DRAFT: (ChainStatus.READY_FOR_TEAM, "Mark ready for team"),
+    ChainStatus.READY_FOR_TEAM: (ChainStatus.DRAFT, "Back to draft"),
+}
+
+
+@dataclass
+class LinkItem:
+    link: ChainLink
+    form: ChainLinkForm | None  # None for those who may only read
+    version: Any
+    first: bool = False
+    last: bool = False
+    error: str = ""  # why a move or removal was refused
+
+
+@dataclass
+class ConsequenceItem:
+    consequence: ChainConsequence
+    version: Any
+    error: str = ""
+
+
+def link_form(link: ChainLink, version: int, data: Any = None) -> ChainLinkForm:
+    initial = {name: getattr(link, name) for name in LINK_FIELDS}
+    return ChainLinkForm(
+        data, initial={**initial, "version": version}, auto_id=f"link-{link.public_id}-%s"
+    )
+
+
+def new_link_form(version: int, data: Any = None) -> ChainLinkForm:
+    return ChainLinkForm(data, initial={"version": version}, auto_id="link-new-%s")
+
+
+def new_consequence_form(version: int, data: Any = None) -> ChainConsequenceForm:
+    return ChainConsequenceForm(data, initial={"version": version}, auto_id="consequence-new-%s")
+
+
+def link_items(
+    chain: ChainAnalysis, *, can_edit: bool, failed: LinkItem | None = None
+) -> list[LinkItem]:
+    links = list(chain.links.order_by("position"))
+    items = []
+    for index, link in enumerate(links):
+        if failed is not None and failed.link.pk == link.pk:
+            item = failed
+        else:
+            form = link_form(link, chain.version) if can_edit else None
+            item = LinkItem(link=link, form=form, version=chain.version)
+        item.first, item.last = index == 0, index == len(links) - 1
+        items.append(item)
+    return items
+
+
+def consequence_items(
+    chain: ChainAnalysis, *, failed: ConsequenceItem | None = None
+) -> list[ConsequenceItem]:
+    return [
+        failed
+        if failed is not None and failed.consequence.pk == consequence.pk
+        else ConsequenceItem(consequence, chain.version)
+        for consequence in chain.consequences.all()
+    ]
+
+
+def editor_context(
+    user: User,
+    chain: ChainAnalysis,
+    *,
+    worksheet: ChainWorksheetForm | None = None,
+    failed_link: LinkItem | None = None,
+    add_link: ChainLinkForm | None = None,
+    failed_consequence: ConsequenceItem | None = None,
+    add_consequence: ChainConsequenceForm | None = None,
+    status_error: str = "",
+) -> dict[str, Any]:
+    can_edit = can_change_chain(user, chain)
+    move = STATUS_MOVES.get(ChainStatus(chain.status))
+    status_move = move if move and can_set_chain_status(user, chain, move[0]) else None
+    return {
+        "chain": chain,
+        "can_edit": can_edit,
+        "missing_links": chain.kind == ChainKind.MISSING_LINKS,
+        "worksheet": worksheet or (ChainWorksheetForm(chain=chain) if can_edit else None),
+        "vulnerability_labels": [Vulnerability(code).label for code in chain.vulnerabilities],
+        "link_items": link_items(chain, can_edit=can_edit, failed=failed_link),
+        "add_link": add_link or new_link_form(chain.version),
+        "consequence_items": consequence_items(chain, failed=failed_consequence),
+        "add_consequence": add_consequence or new_consequence_form(chain.version),
+        "status_move": status_move,
+        "status_error": status_error,
+    }
+
+
+def editor_page(
+    request: HttpRequest, user: User, chain: ChainAnalysis, *, status: int = 200, **parts: Any
+) -> HttpResponse:
+    """The whole editor. Showing it is reading the analysis, so it is audited as a view."""
+    audit_record(action=Action.VIEW, obj=chain, team=chain.team)
+    context = editor_context(user, chain, **parts)
+    return render(request, "cases/chain_detail.html", context, status=status)
+
+
+def editor_url(chain: ChainAnalysis, anchor: str = "") -> str:
+    return reverse("chain-detail", kwargs={"chain_id": chain.public_id}) + anchor
+
+
+def section_changed(
+    request: HttpRequest,
+    user: User,
+    chain: ChainAnalysis,
+    *,
+    section: str,
+    done: str,
+    moved: ChainLink | None = None,
+) -> HttpResponse:
+    """After a change: htmx gets the section again, at the new version everywhere, and ``done``
+    for screen readers; a plain form post goes back to the editor with ``done`` as a message.
+    Keyboard focus goes back to the moved link's buttons, else to the section's heading."""
+    chain.refresh_from_db()
+    if not is_htmx(request):
+        messages.success(request, done)
+        return varies_with_htmx(redirect(editor_url(chain, f"#chain-{section}")))
+    context = {
+        **editor_context(user, chain),
+        "section": f"cases/_chain_{section}.html",
+        "done": done,
+        "moved": moved.public_id if moved else None,
+    }
+    return varies_with_htmx(render(request, "cases/_section_swap.html", context))
+
+
+def refused_status(form: PageForm, error: ValidationError | Conflict) -> int:
+    """Put the reason on the form; the status to answer with."""
+    if isinstance(error, Conflict):
+        form.add_error(None, error.message)
+        return 409
+    add_service_errors(form, error)
+    return 400
+
+
+def fragment_or_page(
+    request: HttpRequest,
+    user: User,
+    chain: ChainAnalysis,
+    *,
+    template: str,
+    target: str,
+    status: int,
+    context: dict[str, Any],
+    page_parts: dict[str, Any],
+) -> HttpResponse:
+    """A refused change: htmx gets the failed form alone, swapped in place of itself; a plain
+    post gets the whole editor with that form as it was sent."""
+    if is_htmx(request):
+        context = {"chain": chain, "can_edit": True, **context}
+        return varies_with_htmx(retarget(render(request, template, context, status=status), target))
+    return varies_with_htmx(editor_page(request, user, chain, status=status, **page_parts))

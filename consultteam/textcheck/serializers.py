@@ -1,0 +1,52 @@
+"""Shape of the text-check API: what comes in, what goes out. Validation of the text itself
+lives in services.text_check, so every door refuses the same texts with the same words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class TextCheckInput(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,  # offsets must refer to the text as sent
+        help_text="The text to check, up to 20,000 characters.",
+    )
+    team = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A team you are an active member of, to add its own rules to the defaults.",
+    )
+
+
+class TextFlagSerializer(serializers.Serializer[Any]):
+    check = serializers.ChoiceField(
+        choices=["language", "identifier"],
+        help_text="language: wording the assumptions and agreements warn against; "
+        "identifier: something that could identify a client.",
+    )
+    category = serializers.CharField(
+        help_text="For language: PEJORATIVE_LABEL, INTENT_ATTRIBUTION, MOTIVATION_BLAME, "
+        "FAILURE_FRAMING, FRAGILIZING_OR_GO_BETWEEN or ABSOLUTIST_POLARIZING. For identifier: "
+        "NAME, DATE, PHONE, EMAIL, STREET_ADDRESS, RECORD_NUMBER, URL, IP_ADDRESS or "
+        "AGE_OVER_89."
+    )
+    start = serializers.IntegerField(help_text="Offset of the first character, in code points.")
+    end = serializers.IntegerField(help_text="Offset just past the last character.")
+    text = serializers.CharField(help_text="The flagged words as they appear in the text.")
+    suggestion = serializers.CharField(help_text="What to write instead, and why.")
+    assumptions = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the assumptions the suggestion uses."
+    )
+    agreements = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the agreements the suggestion uses."
+    )
+    severity = serializers.ChoiceField(
+        choices=["INFO", "CAUTION"], help_text="How strongly to show it; never blocks saving."
+    )
+
+
+class TextCheckResult(serializers.Serializer[Any]):
+    flags = TextFlagSerializer(many=True)

@@ -1,0 +1,82 @@
+"""Access rows for the project's core: home, health, sign-in, teams, audit, reference, API
+docs, tokens."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from tests.matrix import API_SIGNED_OUT, PAGE, SIGNED_OUT, Row, every
+
+
+def alpha_kwargs(world: SimpleNamespace) -> dict[str, Any]:
+    return {"team_id": world.alpha.public_id}
+
+
+def tara_token(world: SimpleNamespace) -> dict[str, Any]:
+    return {"token_id": world.tara_token.public_id}
+
+
+# Teams are not clinical: administrators see every team.
+MEMBERS_OF_ALPHA = every(200, olga=404, fern=404, **SIGNED_OUT)
+API_MEMBERS_OF_ALPHA = every(200, olga=404, fern=404, **API_SIGNED_OUT)
+LEADERS_AND_ADMINS = every(403, lena=200, ada=200, **SIGNED_OUT)
+
+ROWS: list[Row] = [
+    Row("home", "GET", PAGE),
+    Row("healthz", "GET", every(200)),
+    Row(
+        "login",
+        "GET",
+        every(200, tara=302, theo=302, lena=302, sam=302, olga=302, fern=302, ada=302),
+    ),
+    Row("logout", "POST", every(302)),
+    Row("team-list", "GET", PAGE),
+    Row("team-detail", "GET", MEMBERS_OF_ALPHA, alpha_kwargs),
+    Row("audit-list", "GET", LEADERS_AND_ADMINS),
+    Row("api-schema", "GET", every(200)),
+    Row("api-docs", "GET", every(200)),
+    Row("api-team-list", "GET", every(200, **API_SIGNED_OUT)),
+    Row("api-team-list", "POST", every(405, **API_SIGNED_OUT), data={"name": "Gamma"}),
+    Row("api-team-detail", "GET", API_MEMBERS_OF_ALPHA, alpha_kwargs),
+    Row("api-team-detail", "DELETE", every(405, **API_SIGNED_OUT), alpha_kwargs),
+    Row("api-team-members", "GET", API_MEMBERS_OF_ALPHA, alpha_kwargs),
+    Row("api-audit-event-list", "GET", every(403, lena=200, ada=200, **API_SIGNED_OUT)),
+    # Reference data (agreements, assumptions): any signed-in active person may read it.
+    Row("reference-index", "GET", PAGE),
+    Row("api-agreement-list", "GET", every(200, **API_SIGNED_OUT)),
+    Row("api-agreement-list", "POST", every(403, **API_SIGNED_OUT), data={"code": "NEW"}),
+    Row(
+        "api-agreement-detail",
+        "GET",
+        every(200, **API_SIGNED_OUT),
+        lambda world: {"code": "FALLIBILITY"},
+    ),
+    Row(
+        "api-agreement-detail",
+        "DELETE",
+        every(403, **API_SIGNED_OUT),
+        lambda world: {"code": "FALLIBILITY"},
+    ),
+    Row("api-assumption-list", "GET", every(200, **API_SIGNED_OUT)),
+    Row(
+        "api-assumption-detail",
+        "GET",
+        every(200, **API_SIGNED_OUT),
+        lambda world: {"code": "DOING_BEST_THEY_CAN"},
+    ),
+    Row(
+        "api-assumption-detail",
+        "PUT",
+        every(403, **API_SIGNED_OUT),
+        lambda world: {"code": "DOING_BEST_THEY_CAN"},
+        data={"statement": "changed"},
+    ),
+    # Sign-in and one's own API tokens (Tara owns the token in the world).
+    Row("password-change", "GET", PAGE),
+    Row("api-token-list", "GET", PAGE),
+    Row("api-token-revoke", "POST", every(404, tara=302, **SIGNED_OUT), tara_token),
+    Row("api-token-issue", "GET", every(405)),  # POST is tested in test_api_tokens.py
+    Row("api-tokens", "GET", every(200, **API_SIGNED_OUT)),
+    Row("api-token-detail", "DELETE", every(404, tara=204, **API_SIGNED_OUT), tara_token),
+]
