@@ -133,6 +133,11 @@ def _team_named(user: AnyUser, team_id: uuid.UUID | None, case: Case | None) -> 
     return team
 
 
+def _override(data: dict[str, Any]) -> str | None:
+    """Take the identifier override out of a validated body (it is not a field of the record)."""
+    return data.pop("identifier_override", None) or None
+
+
 def _active_person(user_id: uuid.UUID, field: str) -> User:
     person = User.objects.filter(public_id=user_id, is_active=True).first()
     if person is None:
@@ -311,7 +316,10 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
         data = dict(body.validated_data)
         case = _case_named(request.user, data.pop("case", None))
         team = _team_named(request.user, data.pop("team", None), case)
-        logged = services.tib_log(by=_person(request), team=team, case=case, **data)
+        override = _override(data)
+        logged = services.tib_log(
+            by=_person(request), team=team, case=case, identifier_override=override, **data
+        )
         entry = self.get_queryset().get(pk=logged.entry.pk)
         body_out = TIBLoggedSerializer(entry, context={"warning": logged.warning}).data
         return Response(body_out, status=status.HTTP_201_CREATED)
@@ -328,7 +336,11 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
         entry = self.get_object()
         body = TIBUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.tib_update(entry=entry, by=_person(request), changes=body.validated_data)
+        changes = dict(body.validated_data)
+        override = _override(changes)
+        services.tib_update(
+            entry=entry, by=_person(request), changes=changes, identifier_override=override
+        )
         return Response(self._detail(entry))
 
     @extend_schema(request=None, responses={200: TIBEntrySerializer, 403: REFUSED})
@@ -415,7 +427,10 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         data = dict(body.validated_data)
         case = _case_named(request.user, data.pop("case", None))
         team = _team_named(request.user, data.pop("team", None), case)
-        chain = services.chain_start(by=_person(request), team=team, case=case, **data)
+        override = _override(data)
+        chain = services.chain_start(
+            by=_person(request), team=team, case=case, identifier_override=override, **data
+        )
         return Response(self._detail(chain), status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, chain_id: str) -> Response:
@@ -432,8 +447,13 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
         version = changes.pop("version")
+        override = _override(changes)
         services.chain_update(
-            chain=chain, by=_person(request), expected_version=version, changes=changes
+            chain=chain,
+            by=_person(request),
+            expected_version=version,
+            changes=changes,
+            identifier_override=override,
         )
         return Response(self._detail(chain))
 
@@ -464,8 +484,13 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         body = ChainLinkAddInput(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
+        override = _override(fields)
         services.chain_link_add(
-            chain=chain, by=_person(request), expected_version=fields.pop("version"), **fields
+            chain=chain,
+            by=_person(request),
+            expected_version=fields.pop("version"),
+            identifier_override=override,
+            **fields,
         )
         return Response(self._detail(chain), status=status.HTTP_201_CREATED)
 
@@ -488,8 +513,13 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
         version = changes.pop("version")
+        override = _override(changes)
         services.chain_link_update(
-            link=link, by=_person(request), expected_version=version, changes=changes
+            link=link,
+            by=_person(request),
+            expected_version=version,
+            changes=changes,
+            identifier_override=override,
         )
         return Response(self._detail(chain))
 
@@ -532,8 +562,13 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         body = ChainConsequenceAddInput(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
+        override = _override(fields)
         services.chain_consequence_add(
-            chain=chain, by=_person(request), expected_version=fields.pop("version"), **fields
+            chain=chain,
+            by=_person(request),
+            expected_version=fields.pop("version"),
+            identifier_override=override,
+            **fields,
         )
         return Response(self._detail(chain), status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,60 @@
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from cases.models import ChainAnalysis, TIBEntry
+    from consultteam.access import AnyUser
+    from consultteam.textcheck.registry import ObjectRule
+
+
+def _visible_tib(user: AnyUser, object_id: uuid.UUID) -> TIBEntry | None:
+    from cases.models import TIBEntry
+
+    entries = TIBEntry.objects.visible_to(user).select_related("case", "team")
+    return entries.filter(public_id=object_id).first()
+
+
+def _visible_chain_of(user: AnyUser, model: Any, object_id: uuid.UUID) -> ChainAnalysis | None:
+    """The analysis a record (the analysis itself, a link, a consequence) belongs to, if the
+    user may see it."""
+    from cases.models import ChainAnalysis
+
+    chains = ChainAnalysis.objects.visible_to(user).select_related("case", "team")
+    if model is ChainAnalysis:
+        return chains.filter(public_id=object_id).first()
+    owner = model.objects.filter(public_id=object_id).values("chain_id")
+    return chains.filter(pk__in=owner).first()
+
+
+def _register_text_flag_rules() -> None:
+    """Who may read the text flags of a record (whoever may see it) and keep or dismiss them
+    (whoever may change it): the text checks ask, since they cannot import this app."""
+    from cases import models as m
+    from cases.permissions import can_change_chain, can_change_tib
+    from consultteam.textcheck.registry import register
+
+    register(
+        "cases.tibentry",
+        can_view=lambda user, oid: _visible_tib(user, oid) is not None,
+        can_change=lambda user, oid: can_change_tib(user, _visible_tib(user, oid)),
+    )
+
+    def rules_for(model: Any) -> tuple[ObjectRule, ObjectRule]:
+        def can_view(user: AnyUser, oid: uuid.UUID) -> bool:
+            return _visible_chain_of(user, model, oid) is not None
+
+        def can_change(user: AnyUser, oid: uuid.UUID) -> bool:
+            return can_change_chain(user, _visible_chain_of(user, model, oid))
+
+        return can_view, can_change
+
+    for model in (m.ChainAnalysis, m.ChainLink, m.ChainConsequence):
+        can_view, can_change = rules_for(model)
+        register(model._meta.label_lower, can_view=can_view, can_change=can_change)
 
 
 class CasesConfig(AppConfig):
@@ -27,3 +83,21 @@ class CasesConfig(AppConfig):
             (m.ChainAnalysisGroupObjectPermission, lambda grant: grant.content_object.team_id),
         ):
             audited(grant_model, team_of=team_of, on_create=Action.GRANT, on_delete=Action.REVOKE)
+        _register_text_flag_rules()
+        # Feedback and reviews: audited like the rest; the flags on feedback are read by
+        # whoever reads the feedback and kept or dismissed by its author.
+        audited(m.Feedback, team_of=lambda feedback: feedback.team_id)
+        audited(m.ReviewRequest, team_of=lambda review: review.team_id)
+        from consultteam.textcheck.registry import register
+
+        register(
+            "cases.feedback",
+            can_view=lambda user, oid: (
+                m.Feedback.objects.visible_to(user).filter(public_id=oid).exists()
+            ),
+            can_change=lambda user, oid: (
+                m.Feedback.objects.visible_to(user)
+                .filter(public_id=oid, author_id=user.pk)
+                .exists()
+            ),
+        )

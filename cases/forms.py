@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -35,8 +36,12 @@ from cases.choices import (
     TIBStatus,
     Vulnerability,
 )
-from cases.models import LONG_TEXT, SHORT_TEXT, ChainAnalysis
+from cases.models import FEEDBACK_TEXT, LONG_TEXT, SHORT_TEXT, ChainAnalysis
+from cases.services.chain import CHAIN_TEXT_FIELDS
+from consultteam.accounts.models import User
+from consultteam.reference.models import Agreement, AgreementCode, Assumption, AssumptionCode
 from consultteam.teams.models import Team
+from consultteam.textcheck.services import MAX_REASON, IdentifierFound
 
 LINK_TEXT = 1000  # ChainLink and ChainConsequence descriptions
 
@@ -63,9 +68,56 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 class PageForm(forms.Form):
     """Labels without a trailing colon, as on the other pages."""
 
+    # Set when the identifier check stopped the save: the page then offers "Save anyway".
+    identifier_found: IdentifierFound | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    @property
+    def offers_override(self) -> bool:
+        """Show "Save anyway": the check stopped this save, or a reason was already typed."""
+        return self.identifier_found is not None or bool(
+            self.is_bound and self.data.get("identifier_override")
+        )
+
+
+def identifier_override_field() -> forms.CharField:
+    """The reason for saving text the identifier check flagged (audited; asked for only once
+    the check has stopped a save)."""
+    return forms.CharField(
+        required=False,
+        max_length=MAX_REASON,
+        strip=True,
+        label="Reason for keeping it",
+        help_text=(
+            "Only if it cannot identify the client (a public service's phone number, say). "
+            "Saving anyway is recorded in the audit trail."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_REASON, "data-override": ""}),
+    )
+
+
+def add_identifier_found(form: PageForm, error: IdentifierFound) -> None:
+    """The identifier check stopped the save: say what was found, next to the field where
+    the form has it, and offer to save anyway with a reason."""
+    form.identifier_found = error
+    form.add_error(None, error.message)
+    for field in error.fields:
+        if field in form.fields:
+            form.add_error(field, "This may identify a client: see above.")
+
+
+# The free-text fields checked live while typing (static/js/app.js), with the check's address.
+LIVE_CHECK = {"data-text-check": "/api/v1/text-checks/"}
+NOT_RECORD_FIELDS = frozenset({"version", "identifier_override"})
+
+
+def check_live(form: forms.Form, *names: str) -> None:
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(LIVE_CHECK)
 
 
 def _today() -> dt.date:
@@ -171,6 +223,66 @@ class AttendedForm(PageForm):
     mode = forms.ChoiceField(choices=[(mode.value, mode.label) for mode in SESSION_MODES])
 
 
+# --- Framing by the assumptions -----------------------------------------------------------------
+
+Citations = tuple[list[str], list[str]]  # assumption codes, agreement codes
+
+# What each kind of record is offered ticked when it is new (DOMAIN.md section 5): a client's
+# TIB is read as the best they can do and as needing to do better; a therapist's own TIB as
+# fallible and in need of support; a chain analysis on the ground that behaviour is caused.
+SUGGESTED_FOR_CLIENT_TIB: Citations = (
+    [AssumptionCode.DOING_BEST_THEY_CAN, AssumptionCode.NEED_TO_DO_BETTER],
+    [],
+)
+SUGGESTED_FOR_OWN_TIB: Citations = (
+    [AssumptionCode.THERAPISTS_NEED_SUPPORT],
+    [AgreementCode.FALLIBILITY],
+)
+SUGGESTED_FOR_CHAIN: Citations = ([AssumptionCode.ALL_BEHAVIOR_IS_CAUSED], [])
+CITATION_HELP = "Tick what this draws on; the reference page lists what cites each one."
+
+
+@dataclass(frozen=True)
+class CitationChoices:
+    """The active assumptions and agreements as checkbox choices. Loaded once per page (two
+    queries) and shared by every form on it."""
+
+    assumptions: list[tuple[str, str]]
+    agreements: list[tuple[str, str]]
+
+    @classmethod
+    def load(cls) -> CitationChoices:
+        return cls(
+            [(row.code, row.statement) for row in Assumption.objects.active()],
+            [(row.code, row.name) for row in Agreement.objects.active()],
+        )
+
+
+def citations_of(item: Any) -> Citations:
+    """What an existing record cites, as codes (prefetched rows are used when present)."""
+    return (
+        [row.code for row in item.assumptions.all()],
+        [row.code for row in item.agreements.all()],
+    )
+
+
+def add_citation_fields(form: forms.Form, choices: CitationChoices, *, initial: Citations) -> None:
+    """Checkboxes for the assumptions and agreements a record draws on; the service checks
+    the codes again (a retired one is refused)."""
+    for name, label, options, ticked in (
+        ("assumptions", "Assumptions it draws on", choices.assumptions, initial[0]),
+        ("agreements", "Agreements it draws on", choices.agreements, initial[1]),
+    ):
+        form.fields[name] = forms.MultipleChoiceField(
+            choices=options,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=label,
+            help_text=CITATION_HELP,
+            initial=[str(code) for code in ticked],
+        )
+
+
 # --- The TIB log ------------------------------------------------------------------------------
 
 
@@ -210,12 +322,14 @@ class TIBForm(PageForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     status = forms.ChoiceField(choices=TIBStatus.choices, initial=TIBStatus.OPEN)
+    identifier_override = identifier_override_field()
 
     def __init__(self, *args: Any, teams: QuerySet[Team] | None, **kwargs: Any) -> None:
         """``teams`` None: a client's TIB on a case; otherwise one's own or the team's TIB on
         one of these teams."""
         kwargs.setdefault("initial", {"occurred_on": _today()})
         super().__init__(*args, **kwargs)
+        check_live(self, "description")
         self.client = client = teams is None
         actors = [Actor.CLIENT] if client else [Actor.THERAPIST, Actor.TEAM]
         # Every category validates as a choice; `clean` then checks it belongs to the actor,
@@ -224,8 +338,17 @@ class TIBForm(PageForm):
         if teams is None:
             del self.fields["actor"]
             del self.fields["team"]
+            self.fields["then_missing_links"] = forms.BooleanField(
+                required=False,
+                label="Then start a missing-links analysis",
+                help_text="For something that should have happened and did not: what was "
+                "missing between knowing, willing and doing.",
+            )
+            suggested = SUGGESTED_FOR_CLIENT_TIB
         else:
             self.fields["team"] = _team_choice(teams)
+            suggested = SUGGESTED_FOR_OWN_TIB
+        add_citation_fields(self, CitationChoices.load(), initial=suggested)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -267,16 +390,23 @@ class ChainStartForm(PageForm):
     )
     behavior_on = PastDateField(label="Date of the behaviour")
     intensity = _intensity()
+    identifier_override = identifier_override_field()
 
-    def __init__(self, *args: Any, teams: QuerySet[Team] | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team] | None, kind: str | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault(
             "initial", {"behavior_on": _today(), "target_level": TargetLevel.THERAPY_INTERFERING}
         )
         super().__init__(*args, **kwargs)
+        check_live(self, "problem_behavior")
         if teams is None:
             del self.fields["team"]
         else:
             self.fields["team"] = _team_choice(teams)
+        if kind in ChainKind.values:
+            self.fields["kind"].initial = kind
+        add_citation_fields(self, CitationChoices.load(), initial=SUGGESTED_FOR_CHAIN)
 
 
 YES_NO = [("True", "Yes"), ("False", "No"), ("", "Not answered yet")]
@@ -333,6 +463,7 @@ class ChainWorksheetForm(VersionForm):
     thought_barrier = _text(LONG_TEXT, label="What kept the thought from occurring")
     what_got_in_the_way = _text(LONG_TEXT, label="What got in the way of doing it")
     problem_solving_plan = _text(LONG_TEXT, label="Problem-solving plan")
+    identifier_override = identifier_override_field()
 
     FORM_ID = "chain-worksheet"
     MISSING_LINKS_FIELDS = (
@@ -347,7 +478,9 @@ class ChainWorksheetForm(VersionForm):
     )
 
     def __init__(self, *args: Any, chain: ChainAnalysis, **kwargs: Any) -> None:
-        initial = {name: getattr(chain, name) for name in self.base_fields if name != "version"}
+        initial = {
+            name: getattr(chain, name) for name in self.base_fields if name not in NOT_RECORD_FIELDS
+        }
         kwargs.setdefault("initial", {**initial, "version": chain.version})
         super().__init__(*args, **kwargs)
         if chain.kind != ChainKind.MISSING_LINKS:
@@ -355,12 +488,18 @@ class ChainWorksheetForm(VersionForm):
                 del self.fields[name]
         # The worksheet is one form, but the links and consequences (forms of their own, which
         # cannot nest) sit in the middle of it: fields after them join it through `form=`.
+        add_citation_fields(self, CitationChoices.load(), initial=citations_of(chain))
         for bound_field in self.fields.values():
             bound_field.widget.attrs["form"] = self.FORM_ID
+        check_live(self, *CHAIN_TEXT_FIELDS)
 
     def changes(self) -> dict[str, Any]:
         """The worksheet fields that differ from what the page was showing."""
-        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in NOT_RECORD_FIELDS
+        }
 
 
 class ChainStatusForm(VersionForm):
@@ -390,6 +529,11 @@ class ChainLinkForm(VersionForm):
         label="Instead, next time",
         help_text="What could be done at this link instead.",
     )
+    identifier_override = identifier_override_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_live(self, "description", "replacement_behavior")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -403,7 +547,14 @@ class ChainLinkForm(VersionForm):
         return data
 
     def link_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        return {
+            name: self.cleaned_data[name] for name in self.fields if name not in NOT_RECORD_FIELDS
+        }
+
+    @property
+    def override(self) -> str | None:
+        """The reason given for saving text the identifier check flagged, if any."""
+        return self.cleaned_data.get("identifier_override") or None
 
 
 class LinkMoveForm(VersionForm):
@@ -418,3 +569,56 @@ class ChainConsequenceForm(VersionForm):
     locus = forms.ChoiceField(
         choices=ConsequenceLocus.choices, widget=forms.RadioSelect, label="Where"
     )
+    identifier_override = identifier_override_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_live(self, "description")
+
+
+# --- Feedback and review ----------------------------------------------------------------------
+
+VALIDATION_FIRST = (
+    "Validation comes first: what in this makes sense, or worked. Feedback is heard once the "
+    "person feels understood."
+)
+
+
+class FeedbackForm(PageForm):
+    """Feedback on a chain analysis or a TIB entry: validation first (required), then what was
+    noticed and what might help, and the assumptions and agreements it draws on."""
+
+    validation = _text(FEEDBACK_TEXT, required=True, rows=3, label="Validation", help_text="")
+    observation = _text(FEEDBACK_TEXT, rows=3, label="What I noticed")
+    suggestion = _text(FEEDBACK_TEXT, rows=3, label="What might help")
+
+    def __init__(self, *args: Any, choices: CitationChoices, prefix_id: str, **kwargs: Any) -> None:
+        """``prefix_id`` keeps the ids unique when a page holds several of these forms."""
+        kwargs.setdefault("auto_id", f"{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["validation"].help_text = VALIDATION_FIRST
+        add_citation_fields(self, choices, initial=([], []))
+
+    def feedback_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class ReviewRequestForm(PageForm):
+    reviewer = PersonChoiceField(
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        empty_label=None,
+        label="Ask for a review by",
+    )
+
+    def __init__(self, *args: Any, reviewers: QuerySet[User], prefix_id: str, **kwargs: Any):
+        kwargs.setdefault("auto_id", f"{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        assert isinstance(field, PersonChoiceField)
+        field.queryset = reviewers.order_by("display_name")

@@ -4,7 +4,16 @@ templates alike. Reads defer to `visible_to` (cases/querysets.py), the one defin
 from __future__ import annotations
 
 from cases.choices import CHAIN_STATUS_MOVES, Actor, ChainStatus
-from cases.models import Case, CaseUserObjectPermission, ChainAnalysis, TIBEntry
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    ChainAnalysis,
+    ChainAnalysisUserObjectPermission,
+    Feedback,
+    FeedbackKind,
+    ReviewRequest,
+    TIBEntry,
+)
 from consultteam.access import AnyUser, is_active_person
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
@@ -109,3 +118,95 @@ def can_set_chain_status(user: AnyUser, chain: ChainAnalysis | None, status: str
     if status == ChainStatus.REVIEWED:
         return role in {Role.TEAM_LEADER, Role.SUPERVISOR}
     return False
+
+
+# --- Feedback and review ------------------------------------------------------------------------
+
+REVIEWER_ROLES = {Role.TEAM_LEADER, Role.SUPERVISOR}
+FEEDBACK_KIND_OF_ROLE = {
+    Role.TEAM_LEADER: FeedbackKind.TEAM_LEADER,
+    Role.SUPERVISOR: FeedbackKind.SUPERVISOR,
+    Role.THERAPIST: FeedbackKind.PEER,
+    Role.TRAINEE: FeedbackKind.PEER,
+}
+
+
+def can_view_item(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
+    """Read a chain analysis or a TIB entry (through its `visible_to`)."""
+    if isinstance(item, ChainAnalysis):
+        return can_view_chain(user, item)
+    return can_view_tib(user, item)
+
+
+def can_write_item(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
+    """Change a chain analysis or a TIB entry: its author or the case's therapists."""
+    if isinstance(item, ChainAnalysis):
+        return can_change_chain(user, item)
+    return can_change_tib(user, item)
+
+
+def feedback_kind_of(user: AnyUser, item: ChainAnalysis | TIBEntry) -> str:
+    """PEER, SUPERVISOR or TEAM_LEADER, from the author's role on the item's team. A reviewer
+    granted one analysis from outside the team gives supervisor feedback. No side effects."""
+    role = role_in(user, item.team)
+    if role is not None:
+        return FEEDBACK_KIND_OF_ROLE[role]
+    if isinstance(item, ChainAnalysis) and is_active_person(user):
+        granted = ChainAnalysisUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=item.pk
+        ).exists()
+        if granted:
+            return FeedbackKind.SUPERVISOR
+    return FeedbackKind.PEER
+
+
+def can_give_feedback(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
+    """Give feedback on an item one can read: peers, the team leader, supervisors, a reviewer
+    granted the analysis. Not those it is addressed to (its author, the case's therapists):
+    feedback is what the team gives them. No side effects."""
+    if item is None or not is_active_person(user):
+        return False
+    if item.author_id == user.pk or can_write_item(user, item):
+        return False
+    return can_view_item(user, item)
+
+
+def can_list_feedback(user: AnyUser, _: None = None) -> bool:
+    return is_active_person(user)
+
+
+def can_view_feedback(user: AnyUser, feedback: Feedback | None) -> bool:
+    return (
+        feedback is not None and Feedback.objects.visible_to(user).filter(pk=feedback.pk).exists()
+    )
+
+
+def is_eligible_reviewer(person: AnyUser, item: ChainAnalysis | TIBEntry) -> bool:
+    """A review is given by a supervisor or the team leader of the item's team."""
+    return role_in(person, item.team) in REVIEWER_ROLES
+
+
+def can_request_review(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
+    """Ask for a review of an item: its author or the case's therapists."""
+    return item is not None and can_write_item(user, item)
+
+
+def can_view_review(user: AnyUser, review: ReviewRequest | None) -> bool:
+    return (
+        review is not None and ReviewRequest.objects.visible_to(user).filter(pk=review.pk).exists()
+    )
+
+
+def can_take_review_step(user: AnyUser, review: ReviewRequest | None) -> bool:
+    """Start a review, request a revision, sign off: the named reviewer only, while still a
+    supervisor or the team leader of the team. Whether the step fits the review's status is
+    the service's to answer (409), not a matter of who asks."""
+    if review is None or not is_active_person(user) or review.reviewer_id != user.pk:
+        return False
+    return role_in(user, review.team) in REVIEWER_ROLES
+
+
+def can_resubmit_review(user: AnyUser, review: ReviewRequest | None) -> bool:
+    """Send an item back to its reviewer after revising it: its author or the case's
+    therapists."""
+    return review is not None and can_write_item(user, review.target)

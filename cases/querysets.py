@@ -21,7 +21,13 @@ from django.db.models import Q
 from consultteam import access
 
 if TYPE_CHECKING:
-    from cases.models import Case, ChainAnalysis, TIBEntry  # noqa: F401 (quoted generics)
+    from cases.models import (  # noqa: F401 (quoted generics)
+        Case,
+        ChainAnalysis,
+        Feedback,
+        ReviewRequest,
+        TIBEntry,
+    )
     from consultteam.access import AnyUser
 
 CASE_GRANTS = ("view_case", "co_treat_case")
@@ -95,4 +101,79 @@ class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
             _record_scope(user, shared=Q(status__in=SHARED_CHAIN_STATUSES))
             | Q(pk__in=reviewer_direct)
             | Q(pk__in=reviewer_via_groups)
+        )
+
+
+def _addressed_to(user: AnyUser) -> Q:
+    """Feedback or reviews whose item ``user`` wrote or whose case ``user`` treats (primary
+    or co-therapist), among the items ``user`` can still read. Subqueries, never joins."""
+    from cases.models import (
+        Case,
+        CaseGroupObjectPermission,
+        CaseUserObjectPermission,
+        ChainAnalysis,
+        TIBEntry,
+    )
+
+    co_direct, co_via_groups = access.granted_ids(
+        user, CaseUserObjectPermission, CaseGroupObjectPermission, "co_treat_case"
+    )
+    treats = (
+        Q(author_id=user.pk)
+        | Q(case_id__in=Case.objects.filter(primary_therapist_id=user.pk).values("pk"))
+        | Q(case_id__in=co_direct)
+        | Q(case_id__in=co_via_groups)
+    )
+    return Q(
+        chain_analysis_id__in=ChainAnalysis.objects.visible_to(user).filter(treats).values("pk")
+    ) | Q(tib_entry_id__in=TIBEntry.objects.visible_to(user).filter(treats).values("pk"))
+
+
+def _readable_items(user: AnyUser) -> Q:
+    from cases.models import ChainAnalysis, TIBEntry
+
+    return Q(chain_analysis_id__in=ChainAnalysis.objects.visible_to(user).values("pk")) | Q(
+        tib_entry_id__in=TIBEntry.objects.visible_to(user).values("pk")
+    )
+
+
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def visible_to(self, user: AnyUser) -> FeedbackQuerySet:
+        """Feedback is read by its author (while they can still read the item), by those it
+        is addressed to (the item's author and the case's therapists), and by the team leader
+        (DOMAIN.md section 3). A supervisor reads the feedback they wrote, not other
+        supervisors'; other teammates do not read feedback given to a colleague, even on an
+        item shared with the team."""
+        from consultteam.teams.models import Role
+
+        if not access.is_active_person(user):
+            return self.none()
+        leader_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER])
+        return self.filter(
+            Q(team_id__in=leader_of)
+            | (Q(author_id=user.pk) & _readable_items(user))
+            | _addressed_to(user)
+        )
+
+    def addressed_to(self, user: AnyUser) -> FeedbackQuerySet:
+        """Feedback on items ``user`` wrote or whose case ``user`` treats."""
+        if not access.is_active_person(user):
+            return self.none()
+        return self.filter(_addressed_to(user))
+
+
+class ReviewRequestQuerySet(models.QuerySet["ReviewRequest"]):
+    def visible_to(self, user: AnyUser) -> ReviewRequestQuerySet:
+        """A review is read by the one who asked for it and the one asked to give it (while
+        they can read the item), by those the item is addressed to, and by the team leader and
+        the supervisors of the team."""
+        from consultteam.teams.models import Role
+
+        if not access.is_active_person(user):
+            return self.none()
+        overseer_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
+        return self.filter(
+            Q(team_id__in=overseer_of)
+            | ((Q(requested_by_id=user.pk) | Q(reviewer_id=user.pk)) & _readable_items(user))
+            | _addressed_to(user)
         )

@@ -147,6 +147,20 @@ def _intensity() -> serializers.IntegerField:
     return serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
 
 
+def _identifier_override() -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        write_only=True,
+        help_text=(
+            "Save text the identifier check flagged anyway, for this reason (audited; the text "
+            "itself is never put in the audit trail). Without it such text answers 400 with "
+            "the flags."
+        ),
+    )
+
+
 def _version() -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=1, help_text="The version of the chain analysis this change was made against."
@@ -315,6 +329,7 @@ class TIBLogInput(Input):
     occurred_on = serializers.DateField()
     count = serializers.IntegerField(min_value=1, max_value=99, default=1)
     status = EnumField(TIBStatus, default=TIBStatus.OPEN)
+    identifier_override = _identifier_override()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("team") is None and attrs.get("case") is None:
@@ -331,6 +346,7 @@ class TIBUpdateInput(Input):
     occurred_on = serializers.DateField(required=False)
     count = serializers.IntegerField(min_value=1, max_value=99, required=False)
     status = EnumField(TIBStatus, required=False)
+    identifier_override = _identifier_override()
 
 
 # --- Chain analyses -----------------------------------------------------------------------------
@@ -462,6 +478,7 @@ class ChainWorksheetInput(Input):
     thought_barrier = _optional_text(LONG_TEXT)
     what_got_in_the_way = _optional_text(LONG_TEXT)
     problem_solving_plan = _optional_text(LONG_TEXT)
+    identifier_override = _identifier_override()
 
 
 class ChainStartInput(ChainWorksheetInput):
@@ -520,6 +537,7 @@ class ChainLinkFieldsInput(Input):
         choices=SkillModule.choices, required=False, allow_blank=True
     )
     replacement_behavior = _optional_text(REPLACEMENT_TEXT)
+    identifier_override = _identifier_override()
 
 
 class ChainLinkAddInput(ChainLinkFieldsInput):
@@ -556,3 +574,4 @@ class ChainConsequenceAddInput(Input):
     description = _text(CONSEQUENCE_TEXT)
     timing = EnumField(ConsequenceTiming)
     locus = EnumField(ConsequenceLocus)
+    identifier_override = _identifier_override()

@@ -3,13 +3,29 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from cases import api, views
+from cases import api, review_api, views
+from cases.views import review as review_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.caseload, name="caseload"),
     path("new/", views.case_new, name="case-new"),
     path("<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("<uuid:case_id>/attended/", views.case_session_attended, name="case-attended"),
+    # Feedback and review (cases/views/review.py)
+    path("reviews/", review_views.review_queue, name="review-queue"),
+    path("feedback/", review_views.my_feedback, name="my-feedback"),
+    path("chains/<uuid:chain_id>/feedback/", review_views.chain_feedback, name="chain-feedback"),
+    path("chains/<uuid:chain_id>/review/", review_views.chain_review, name="chain-review"),
+    path("tib/<uuid:tib_id>/feedback/", review_views.tib_feedback, name="tib-feedback"),
+    path("tib/<uuid:tib_id>/review/", review_views.tib_review, name="tib-review"),
+    path("reviews/<uuid:review_id>/start/", review_views.review_start, name="review-start"),
+    path("reviews/<uuid:review_id>/revise/", review_views.review_revise, name="review-revise"),
+    path(
+        "reviews/<uuid:review_id>/sign-off/", review_views.review_sign_off, name="review-sign-off"
+    ),
+    path(
+        "reviews/<uuid:review_id>/resubmit/", review_views.review_resubmit, name="review-resubmit"
+    ),
     path("<uuid:case_id>/tib/new/", views.tib_new, name="tib-new"),
     path("tib/new/", views.tib_new_own, name="tib-new-own"),
     path("<uuid:case_id>/chains/new/", views.chain_new, name="chain-new"),
@@ -49,5 +65,7 @@ router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="api-case")
 router.register("tib-entries", api.TIBEntryViewSet, basename="api-tib-entry")
 router.register("chain-analyses", api.ChainAnalysisViewSet, basename="api-chain-analysis")
+router.register("feedback", review_api.FeedbackViewSet, basename="api-feedback")
+router.register("reviews", review_api.ReviewViewSet, basename="api-review")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

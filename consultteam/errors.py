@@ -25,6 +25,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    def body(self) -> dict[str, Any]:
+        """The API's answer; a subclass may add what the client needs to act on it."""
+        return {"detail": self.message}
+
 
 class Conflict(DomainError):
     """Someone else changed the record first (a lost update refused), or a duplicate."""
@@ -34,7 +38,7 @@ class Conflict(DomainError):
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.message}, status=exc.status)
+        return Response(exc.body(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "consultteam",
     "consultteam.accounts",
     "consultteam.teams",
@@ -88,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and overlong sessions; needs the user, the audit context and messages.
     "consultteam.accounts.middleware.SessionLimitsMiddleware",
+    # After the session limits (an expired session is anonymous by then): holds a person who
+    # owes a second factor, or must enrol one, to the two-factor pages.
+    "consultteam.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -153,6 +158,16 @@ AXES_CLIENT_IP_CALLABLE = "consultteam.audit.middleware.client_ip"
 SESSION_IDLE_MINUTES = env.integer("SESSION_IDLE_MINUTES", 15, minimum=1)
 SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Two-factor sign-in (TOTP, django-otp). Whoever has confirmed an authenticator gives a code
+# after the password, always. With REQUIRE_TWO_FACTOR, everyone with access to clinical records
+# (an active team member, or staff) must enrol before any other page or API call; off by default
+# only with DEBUG, so the demo accounts sign in with a password.
+REQUIRE_TWO_FACTOR = env.boolean("REQUIRE_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "ConsultTeam"
+# Wrong codes wait 1, 2, 4, 8... seconds before the next attempt is even checked.
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Administrators may reset a lost authenticator (delete the device) but never see its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from agendas import urls as agendas_urls
 from cases import urls as cases_urls
 from consultteam import health, views
 from consultteam.accounts import urls as accounts_urls
@@ -18,6 +19,7 @@ api_v1 = [
     *reference_urls.api_urlpatterns,
     *audit_urls.api_urlpatterns,
     *cases_urls.api_urlpatterns,
+    *agendas_urls.api_urlpatterns,
     *textcheck_urls.api_urlpatterns,
 ]
 
@@ -29,6 +31,8 @@ urlpatterns = [
     path("reference/", include(reference_urls.urlpatterns)),
     path("audit/", include(audit_urls.urlpatterns)),
     path("cases/", include(cases_urls.urlpatterns)),
+    path("meetings/", include(agendas_urls.urlpatterns)),
+    path("text-flags/", include(textcheck_urls.urlpatterns)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, so the CSP holds.

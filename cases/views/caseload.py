@@ -22,8 +22,10 @@ from cases.forms import AttendedForm, CaseOpenForm, add_service_errors
 from cases.models import Case, CaseUserObjectPermission, ChainAnalysis, MissedSessions, TIBEntry
 from cases.permissions import can_change_case, can_open_case, can_write_case_record
 from cases.views._common import member_teams, person, teams_to_open_cases, visible_case
+from cases.views.review import feedback_panels
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.textcheck.services import flags_for_objects
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     tibs = list(
         TIBEntry.objects.visible_to(user)
         .filter(case=case)
-        .select_related("author")
+        .select_related("author", "team", "case")
+        .prefetch_related("assumptions", "agreements")
         .order_by("-occurred_on", "-id")
     )
     chart = tib_weeks_chart(
@@ -148,14 +151,20 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     chains = ChainAnalysis.objects.visible_to(user).filter(case=case).select_related("author")
     tallies = dict(case.missed_sessions.values_list("mode", "in_a_row"))
     missed = [Missed(mode, mode.label, tallies.get(mode, 0)) for mode in SESSION_MODES]
+    can_write = can_write_case_record(user, case)
+    # What the wording check noticed in each entry, for those who write them (one query).
+    tib_flags = flags_for_objects(entry.public_id for entry in tibs) if can_write else {}
     context = {
         "case": case,
         "tibs": tibs,
         "chart": chart,
         "chains": chains.order_by("-behavior_on", "-id"),
         "missed": missed,
-        "can_write": can_write_case_record(user, case),
+        "can_write": can_write,
+        "tib_flags": tib_flags,
         "can_change": can_change_case(user, case),
+        # Each entry's feedback and review (cases/views/review.py), in a fixed number of queries.
+        "feedback": feedback_panels(user, tibs),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import services
 from cases.choices import ChainStatus, ChainSubject
-from cases.forms import ChainStartForm, ChainStatusForm, ChainWorksheetForm, add_service_errors
+from cases.forms import (
+    ChainStartForm,
+    ChainStatusForm,
+    ChainWorksheetForm,
+    add_identifier_found,
+    add_service_errors,
+)
 from cases.models import Case
 from cases.permissions import can_change_chain, can_set_chain_status, can_write_case_record
 from cases.views._common import member_teams, person, visible_case, visible_chain
@@ -21,6 +27,7 @@ from cases.views.editor import editor_page, editor_url, refused_status
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
+from consultteam.textcheck.services import IdentifierFound
 
 DRAFT_NOTE = (
     "Chain analysis started as a draft. Until you mark it ready for team, only you, the team "
@@ -43,9 +50,15 @@ def _start(
             behavior_on=data["behavior_on"],
             target_level=data["target_level"],
             intensity=data["intensity"],
+            assumptions=data["assumptions"],
+            agreements=data["agreements"],
+            identifier_override=data.get("identifier_override") or None,
         )
     except ValidationError as error:
         add_service_errors(form, error)
+        return None
+    except IdentifierFound as found:
+        add_identifier_found(form, found)
         return None
     messages.success(request, DRAFT_NOTE)
     return redirect("chain-detail", chain_id=chain.public_id)
@@ -59,7 +72,11 @@ def chain_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = visible_case(user, case_id)
     if not can_write_case_record(user, case):
         raise PermissionDenied("Only the case's therapists write its chain analyses.")
-    form = ChainStartForm(request.POST if request.method == "POST" else None, teams=None)
+    form = ChainStartForm(
+        request.POST if request.method == "POST" else None,
+        teams=None,
+        kind=request.GET.get("kind"),  # a missing-links analysis offered from a client's TIB
+    )
     if (
         form.is_bound
         and form.is_valid()
@@ -118,8 +135,9 @@ def chain_edit(request: HttpRequest, chain_id: uuid.UUID) -> HttpResponse:
                 by=user,
                 expected_version=form.cleaned_data["version"],
                 changes=changes,
+                identifier_override=form.cleaned_data.get("identifier_override") or None,
             )
-        except (ValidationError, Conflict) as error:
+        except (ValidationError, Conflict, IdentifierFound) as error:
             status = refused_status(form, error)
         else:
             messages.success(request, "Worksheet saved.")

@@ -10,7 +10,7 @@ the page is left as it was, so after a conflict nothing on it claims a version i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -25,16 +25,20 @@ from cases.forms import (
     ChainLinkForm,
     ChainWorksheetForm,
     PageForm,
+    add_identifier_found,
     add_service_errors,
 )
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain, can_set_chain_status
 from cases.services import LINK_FIELDS
 from cases.views._common import is_htmx, retarget, varies_with_htmx
+from cases.views.review import feedback_panel
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
+from consultteam.textcheck.models import TextFlag
+from consultteam.textcheck.services import IdentifierFound, flags_for_objects
 
 # The author's own moves; presenting and reviewing belong to the meeting.
 STATUS_MOVES = {
@@ -51,6 +55,7 @@ class LinkItem:
     first: bool = False
     last: bool = False
     error: str = ""  # why a move or removal was refused
+    flags: list[TextFlag] = field(default_factory=list)  # open language flags, for its writers
 
 
 @dataclass
@@ -58,6 +63,7 @@ class ConsequenceItem:
     consequence: ChainConsequence
     version: Any
     error: str = ""
+    flags: list[TextFlag] = field(default_factory=list)
 
 
 def link_form(link: ChainLink, version: int, data: Any = None) -> ChainLinkForm:
@@ -116,15 +122,35 @@ def editor_context(
     can_edit = can_change_chain(user, chain)
     move = STATUS_MOVES.get(ChainStatus(chain.status))
     status_move = move if move and can_set_chain_status(user, chain, move[0]) else None
+    links = link_items(chain, can_edit=can_edit, failed=failed_link)
+    consequences = consequence_items(chain, failed=failed_consequence)
+    chain_flags: dict[str, list[TextFlag]] = {}
+    if can_edit:  # what the wording check noticed is shown to those who write the analysis
+        flagged = flags_for_objects(
+            [
+                chain.public_id,
+                *(item.link.public_id for item in links),
+                *(item.consequence.public_id for item in consequences),
+            ]
+        )
+        for flag in flagged.get(chain.public_id, []):
+            chain_flags.setdefault(flag.field, []).append(flag)
+        for item in links:
+            item.flags = flagged.get(item.link.public_id, [])
+        for c_item in consequences:
+            c_item.flags = flagged.get(c_item.consequence.public_id, [])
     return {
         "chain": chain,
         "can_edit": can_edit,
         "missing_links": chain.kind == ChainKind.MISSING_LINKS,
         "worksheet": worksheet or (ChainWorksheetForm(chain=chain) if can_edit else None),
         "vulnerability_labels": [Vulnerability(code).label for code in chain.vulnerabilities],
-        "link_items": link_items(chain, can_edit=can_edit, failed=failed_link),
+        "link_items": links,
+        "chain_flags": chain_flags,
+        "can_resolve_flags": can_edit,
+        "back": editor_url(chain),
         "add_link": add_link or new_link_form(chain.version),
-        "consequence_items": consequence_items(chain, failed=failed_consequence),
+        "consequence_items": consequences,
         "add_consequence": add_consequence or new_consequence_form(chain.version),
         "status_move": status_move,
         "status_error": status_error,
@@ -137,6 +163,7 @@ def editor_page(
     """The whole editor. Showing it is reading the analysis, so it is audited as a view."""
     audit_record(action=Action.VIEW, obj=chain, team=chain.team)
     context = editor_context(user, chain, **parts)
+    context["feedback"] = feedback_panel(user, chain)  # feedback and review (views/review.py)
     return render(request, "cases/chain_detail.html", context, status=status)
 
 
@@ -169,8 +196,11 @@ def section_changed(
     return varies_with_htmx(render(request, "cases/_section_swap.html", context))
 
 
-def refused_status(form: PageForm, error: ValidationError | Conflict) -> int:
+def refused_status(form: PageForm, error: ValidationError | Conflict | IdentifierFound) -> int:
     """Put the reason on the form; the status to answer with."""
+    if isinstance(error, IdentifierFound):
+        add_identifier_found(form, error)
+        return 400
     if isinstance(error, Conflict):
         form.add_error(None, error.message)
         return 409

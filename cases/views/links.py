@@ -29,6 +29,7 @@ from cases.views.editor import (
 )
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.textcheck.services import IdentifierFound
 
 
 def _editable(request: HttpRequest, chain_id: uuid.UUID) -> tuple[User, ChainAnalysis]:
@@ -82,9 +83,13 @@ def chain_link_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResponse:
         fields = form.link_fields()
         try:
             link = services.chain_link_add(
-                chain=chain, by=user, expected_version=form.cleaned_data["version"], **fields
+                chain=chain,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                identifier_override=form.override,
+                **fields,
             )
-        except (ValidationError, Conflict) as error:
+        except (ValidationError, Conflict, IdentifierFound) as error:
             status = refused_status(form, error)
         else:
             done = f"Link {link.position} added."
@@ -115,8 +120,9 @@ def chain_link_edit(request: HttpRequest, chain_id: uuid.UUID, link_id: uuid.UUI
                 by=user,
                 expected_version=form.cleaned_data["version"],
                 changes=form.link_fields(),
+                identifier_override=form.override,
             )
-        except (ValidationError, Conflict) as error:
+        except (ValidationError, Conflict, IdentifierFound) as error:
             status = refused_status(form, error)
         else:
             done = f"Link {link.position} saved."
@@ -207,8 +213,9 @@ def chain_consequence_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResp
                 description=data["description"],
                 timing=data["timing"],
                 locus=data["locus"],
+                identifier_override=data.get("identifier_override") or None,
             )
-        except (ValidationError, Conflict) as error:
+        except (ValidationError, Conflict, IdentifierFound) as error:
             status = refused_status(form, error)
         else:
             done = "Consequence added."

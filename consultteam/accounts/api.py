@@ -26,6 +26,7 @@ from consultteam.accounts.services import (
     api_token_issue,
     api_token_revoke,
     password_sign_in,
+    two_factor_for_api_token,
 )
 from consultteam.audit.middleware import client_ip
 
@@ -51,14 +52,24 @@ class ApiTokenIssueThrottle(AnonRateThrottle):
         request=ApiTokenCredentialsSerializer,
         responses={
             201: ApiTokenIssuedSerializer,
-            400: OpenApiResponse(description="The email and password match no active account."),
-            429: OpenApiResponse(description="Too many failures: locked out for a while."),
+            400: OpenApiResponse(
+                description="The email and password match no active account, or the account "
+                "uses two-factor sign-in and `code` is missing, wrong or already used."
+            ),
+            403: OpenApiResponse(
+                description="Two-factor sign-in is required and the account has not set it up."
+            ),
+            429: OpenApiResponse(
+                description="Too many failures: locked out for a while, or wrong codes "
+                "came too fast."
+            ),
         },
         auth=[],
     )
 )
 class ApiTokenIssueView(APIView):
-    """POST email, password and an optional name: 201 with the new key (shown only here)."""
+    """POST email, password, an optional name and, for an account with two-factor sign-in, a
+    current ``code``: 201 with the new key (shown only here)."""
 
     # The body is the credential. Neither a session nor a token is read, so a stale
     # Authorization header or a session without a CSRF token cannot get in the way.
@@ -76,6 +87,8 @@ class ApiTokenIssueView(APIView):
             email=incoming.validated_data["email"],
             password=incoming.validated_data["password"],
         )
+        # A token never rests on a password alone for someone with a second factor.
+        two_factor_for_api_token(user=user, code=incoming.validated_data["code"])
         token, key = api_token_issue(user=user, name=incoming.validated_data["name"])
         body = ApiTokenIssuedSerializer(token, context={"key": key}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -7,12 +7,17 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and sign-in"
 
     def ready(self) -> None:
-        from consultteam.accounts import schema, signals  # noqa: F401  (schema registers itself)
+        from consultteam.accounts import (  # noqa: F401  (schema registers itself)
+            schema,
+            signals,
+            two_factor,
+        )
         from consultteam.accounts.models import ApiToken, User
         from consultteam.audit.models import Action
         from consultteam.audit.signals import audited
 
         signals.connect()
+        two_factor.connect()
         # last_login is bookkeeping of a sign-in, which is recorded as LOGIN.
         audited(User, team_of=lambda user: None, quiet_fields=frozenset({"last_login"}))
         # Issuing a token is its CREATE and revoking it (deleting the row) its REVOKE; the

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from consultteam.accounts.models import User
@@ -18,3 +19,16 @@ class SignInForm(auth_forms.AuthenticationForm):
         "invalid_login": SIGN_IN_REFUSED,
         "inactive": SIGN_IN_REFUSED,
     }
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: 6 digits from the authenticator app, or (where accepted) a recovery code."""
+
+    code = forms.CharField(
+        max_length=64,
+        strip=True,
+        label="Code",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

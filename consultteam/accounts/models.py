@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from consultteam.accounts.querysets import ApiTokenQuerySet
+from consultteam.accounts.querysets import ApiTokenQuerySet, UserSessionQuerySet
 
 
 def validate_time_zone(value: str) -> None:
@@ -132,12 +132,35 @@ class ApiToken(models.Model):
         return f"{self.name or 'Unnamed token'} ({self.prefix}…)"
 
 
+# Checked in order: Edge and Opera also say "Chrome", Chrome also says "Safari".
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-requests", "Python requests"),
+]
+_SYSTEMS = [
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]
+
+
 class UserSession(models.Model):
     """One signed-in browser session, so a person's sessions can be listed and ended together.
 
     The session data itself lives in Django's session store; this row only names its key.
     """
 
+    # The id in the URLs of the sessions page: the session key itself must never appear there.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -146,8 +169,42 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
 
+    objects: ClassVar[UserSessionQuerySet] = UserSessionQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         ordering = ["-last_seen_at", "-id"]
 
     def __str__(self) -> str:
         return f"Session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def device(self) -> str:
+        """A rough name for the browser and system, from the user agent, for a person to
+        recognise their own sessions ("Firefox on Windows"). Not a security check: clients
+        choose what they send."""
+        agent = self.user_agent
+        if not agent:
+            return "Unknown device"
+        browser = next((name for key, name in _BROWSERS if key in agent), "A browser")
+        system = next((name for key, name in _SYSTEMS if key in agent), None)
+        return f"{browser} on {system}" if system else browser
+
+
+class RecoveryCode(models.Model):
+    """One of a person's single-use recovery codes, for when their authenticator is lost.
+
+    Only the SHA-256 of the code is stored (the code is shown once, when the set is made). A code
+    carries 80 random bits, so a plain hash is enough, as for API tokens, and the lookup uses the
+    unique index. A code is used by deleting its row: the delete's row count decides, so two
+    requests racing with the same code cannot both succeed.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Recovery code of user {self.user_id}"

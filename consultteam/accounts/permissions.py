@@ -4,7 +4,8 @@ views and services alike. Reads defer to `ApiToken.objects.visible_to`, the one 
 from __future__ import annotations
 
 from consultteam.access import AnyUser, is_active_person
-from consultteam.accounts.models import ApiToken
+from consultteam.accounts.models import ApiToken, UserSession
+from consultteam.teams.models import Membership
 
 
 def can_list_api_tokens(user: AnyUser, _: None = None) -> bool:
@@ -14,3 +15,22 @@ def can_list_api_tokens(user: AnyUser, _: None = None) -> bool:
 def can_revoke_api_token(user: AnyUser, token: ApiToken | None) -> bool:
     """Only the token's owner revokes it (an administrator deactivates the account instead)."""
     return token is not None and ApiToken.objects.visible_to(user).filter(pk=token.pk).exists()
+
+
+def can_end_user_session(user: AnyUser, session: UserSession | None) -> bool:
+    """Only the person signed in by a session ends it from the sessions page (an administrator
+    deactivates the account instead)."""
+    return (
+        session is not None and UserSession.objects.visible_to(user).filter(pk=session.pk).exists()
+    )
+
+
+def must_enrol_two_factor(user: AnyUser) -> bool:
+    """Whoever can reach clinical records must have a second factor when REQUIRE_TWO_FACTOR is
+    on: every active team member, and staff (who manage cases and read the audit trail).
+
+    One query for a member who is not staff. The setting itself is checked by the callers.
+    """
+    if not is_active_person(user):
+        return False
+    return user.is_staff or Membership.objects.filter(user_id=user.pk, is_active=True).exists()

@@ -16,6 +16,16 @@ class ApiTokenCredentialsSerializer(serializers.Serializer[Any]):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    code = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "For an account with two-factor sign-in: the current code from the authenticator "
+            "app, or a recovery code (used up by this)."
+        ),
+    )
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):

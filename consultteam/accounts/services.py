@@ -9,11 +9,12 @@ without Django's `logout()`.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from axes.utils import reset as axes_reset
@@ -26,10 +27,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultteam.accounts.lockout import lockout_message
-from consultteam.accounts.models import ApiToken, User, UserSession, normalize_email
-from consultteam.accounts.permissions import can_revoke_api_token
+from consultteam.accounts.models import (
+    ApiToken,
+    RecoveryCode,
+    User,
+    UserSession,
+    normalize_email,
+)
+from consultteam.accounts.permissions import (
+    can_end_user_session,
+    can_revoke_api_token,
+    must_enrol_two_factor,
+)
 from consultteam.audit import context
 from consultteam.audit.middleware import client_ip
 from consultteam.audit.models import Action
@@ -257,3 +269,286 @@ def user_session_expire(*, request: HttpRequest, user: User) -> None:
     UserSession.objects.filter(session_key=request.session.session_key).delete()
     request.session.flush()
     request.user = AnonymousUser()
+
+
+@transaction.atomic
+def user_session_end(*, session: UserSession, by: User) -> None:
+    """Sign one of ``by``'s sessions out (from the sessions page): its session data is deleted,
+    so the browser holding it is signed out at its next request.
+
+    Audited as LOGOUT of the session. Safe to run twice: the row is locked first, and a session
+    already gone is left alone and recorded once.
+    """
+    if not can_end_user_session(by, session):
+        raise PermissionDenied("Only the person signed in by a session can end it.")
+    locked = UserSession.objects.select_for_update().filter(pk=session.pk).first()
+    if locked is None:
+        return
+    _session_store().delete(locked.session_key)
+    locked.delete()
+    audit_record(action=Action.LOGOUT, obj=locked)
+
+
+@transaction.atomic
+def user_sessions_end_elsewhere(*, user: User, keep_session_key: str) -> int:
+    """Sign ``user`` out everywhere but the session ``keep_session_key`` ("sign out everywhere
+    else" on the sessions page, and after enrolling a second factor).
+
+    Audited as one LOGOUT per session ended. Returns how many ended. Safe to run twice: the
+    second call finds nothing to end.
+    """
+    ended = list(
+        UserSession.objects.select_for_update()
+        .filter(user=user)
+        .exclude(session_key=keep_session_key)
+    )
+    store = _session_store()
+    for session in ended:
+        store.delete(session.session_key)
+    UserSession.objects.filter(pk__in=[session.pk for session in ended]).delete()
+    for session in ended:
+        audit_record(action=Action.LOGOUT, obj=session, actor_id=user.pk)
+    return len(ended)
+
+
+# --- Two-factor sign-in -----------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+# The marker on LOGIN_FAILED (and LOGIN) events about a second factor, as opposed to a password.
+OTP_MARKER = "otp"
+
+
+class TwoFactorRefused(DomainError):
+    """A wrong, expired or already used code: one message for all, as for passwords."""
+
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That code is not valid. Enter the current 6-digit code from your authenticator "
+            "app (each code works once), or one of your recovery codes."
+        )
+
+
+class TwoFactorThrottled(DomainError):
+    """Wrong codes came too fast: django-otp refuses to check any code until the wait is over,
+    doubling with each further failure."""
+
+    status = 429
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"Too many wrong codes. Wait {seconds} seconds before trying again; "
+            "the wait doubles with each wrong code."
+        )
+
+
+class TwoFactorCodeRequired(DomainError):
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This account uses two-factor sign-in: send the current code from your "
+            "authenticator app (or a recovery code) as `code` with the email and password."
+        )
+
+
+class TwoFactorEnrolmentRequired(DomainError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Two-factor sign-in is required for your account. Set it up at "
+            "/accounts/two-factor/ before getting an API token."
+        )
+
+
+class TwoFactorNotPending(DomainError):
+    """Enrolment confirmed twice, or a code for an enrolment that was never started."""
+
+    status = 409
+
+
+def two_factor_device(user: User) -> TOTPDevice | None:
+    """The person's confirmed authenticator, if they have one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_code_hash(code: str) -> str:
+    return hashlib.sha256(_code_normalized(code).encode()).hexdigest()
+
+
+def _code_normalized(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _recovery_code_new() -> str:
+    # 16 characters of base 32: 80 random bits, in groups of four to copy without mistakes.
+    raw = base64.b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [_recovery_code_new() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=recovery_code_hash(code)) for code in codes
+    )
+    return codes
+
+
+def _wait_seconds(locked_until: datetime | None) -> int:
+    if locked_until is None:
+        return 1
+    return max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
+
+
+def _code_check(*, device: TOTPDevice, user: User, code: str, recovery: bool) -> str | None:
+    """Check ``code`` against the locked ``device`` (and, if ``recovery``, the person's recovery
+    codes), with django-otp's throttle. Returns "totp" or "recovery" when accepted; raises
+    TwoFactorThrottled while the throttle holds; returns None for a wrong code, having counted
+    the failure. The caller records the failure after its transaction, so the count stays."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        raise TwoFactorThrottled(_wait_seconds((info or {}).get("locked_until")))
+    normalized = _code_normalized(code)
+    if normalized.isdigit() and len(normalized) == device.digits:
+        # django-otp refuses a code at or before the last accepted time step (`last_t`), so a
+        # code cannot be used twice; it counts a failure itself.
+        return "totp" if device.verify_token(normalized) else None
+    if recovery and normalized:
+        # The delete's row count decides: of two requests with one code, only one deletes it.
+        used, _ = RecoveryCode.objects.filter(
+            user=user, code_hash=recovery_code_hash(normalized)
+        ).delete()
+        if used:
+            device.throttle_reset()
+            return "recovery"
+    device.throttle_increment()
+    return None
+
+
+def _code_failed(*, user: User, error: DomainError) -> DomainError:
+    marker = [OTP_MARKER, "throttled"] if isinstance(error, TwoFactorThrottled) else [OTP_MARKER]
+    audit_record(action=Action.LOGIN_FAILED, obj=user, actor_id=user.pk, fields=marker)
+    return error
+
+
+@transaction.atomic
+def two_factor_enrol_start(*, user: User) -> TOTPDevice:
+    """The person's authenticator waiting for its first code, made (with a new secret) if there
+    is none. Not audited: nothing is active until a code confirms it. Safe to run twice: the
+    same unconfirmed device comes back, so the QR code shown does not change on a reload."""
+    if not user.is_active:
+        raise PermissionDenied("An inactive account cannot set up two-factor sign-in.")
+    if two_factor_device(user) is not None:
+        raise TwoFactorNotPending("Two-factor sign-in is already on for your account.")
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def two_factor_enrol_confirm(*, user: User, code: str) -> list[str]:
+    """Turn two-factor sign-in on with the first valid code from the authenticator being set
+    up, and make the person's ten recovery codes: returned only here, stored hashed.
+
+    Audited as UPDATE of the person (fields ["two_factor"]); a wrong code as LOGIN_FAILED
+    (["otp"]) and throttled like any code. Not idempotent: a second call is refused (409).
+    """
+    error: DomainError
+    with transaction.atomic():
+        if two_factor_device(user) is not None:
+            raise TwoFactorNotPending("Two-factor sign-in is already on for your account.")
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            raise TwoFactorNotPending("Start again: open the two-factor page to get a new QR code.")
+        try:
+            accepted = _code_check(device=device, user=user, code=code, recovery=False)
+        except TwoFactorThrottled as throttled:
+            error = throttled
+        else:
+            if accepted is None:
+                error = TwoFactorRefused()
+            else:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                codes = _recovery_codes_replace(user)
+                audit_record(action=Action.UPDATE, obj=user, fields=["two_factor"])
+                return codes
+    raise _code_failed(user=user, error=error)
+
+
+def two_factor_verify(*, user: User, code: str) -> str:
+    """Check the second factor of a sign-in: a current code from the person's authenticator, or
+    one of their recovery codes (used up by this). Returns "totp" or "recovery".
+
+    Audited as LOGIN (fields ["otp"], plus "recovery_code" when one was used); a wrong or
+    replayed code as LOGIN_FAILED (["otp"]), a throttled attempt as LOGIN_FAILED (["otp",
+    "throttled"]). Not idempotent by design: an accepted code is refused the second time.
+    """
+    error: DomainError
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=True)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            raise TwoFactorNotPending("Two-factor sign-in is not set up for your account.")
+        try:
+            accepted = _code_check(device=device, user=user, code=code, recovery=True)
+        except TwoFactorThrottled as throttled:
+            error = throttled
+        else:
+            if accepted is not None:
+                fields = [OTP_MARKER, "recovery_code"] if accepted == "recovery" else [OTP_MARKER]
+                audit_record(action=Action.LOGIN, obj=user, actor_id=user.pk, fields=fields)
+                return accepted
+            error = TwoFactorRefused()
+    raise _code_failed(user=user, error=error)
+
+
+def two_factor_for_api_token(*, user: User, code: str) -> None:
+    """The second factor of `POST /api/v1/auth/token/`, after the password: a person with an
+    authenticator must send a current code (so a token never rests on a password alone), and
+    with REQUIRE_TWO_FACTOR a person who must enrol and has not is refused.
+
+    Raises TwoFactorEnrolmentRequired, TwoFactorCodeRequired, or what `two_factor_verify`
+    raises. Audited through `two_factor_verify`, attributed to ``user``.
+    """
+    if two_factor_device(user) is None:
+        if settings.REQUIRE_TWO_FACTOR and must_enrol_two_factor(user):
+            raise TwoFactorEnrolmentRequired
+        return
+    if not code.strip():
+        raise TwoFactorCodeRequired
+    with _acting_for(user):
+        two_factor_verify(user=user, code=code)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """Replace the person's recovery codes with ten new ones (the old ones stop working), for
+    someone who used some or fears they were seen. Returned only here, stored hashed.
+
+    Audited as UPDATE of the person (fields ["recovery_codes"]). Not idempotent: every call
+    makes a new set.
+    """
+    if two_factor_device(user) is None:
+        raise TwoFactorNotPending("Set up two-factor sign-in first.")
+    codes = _recovery_codes_replace(user)
+    audit_record(action=Action.UPDATE, obj=user, fields=["recovery_codes"])
+    return codes

@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("tokens/", views.api_token_list, name="api-token-list"),
     path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke_page, name="api-token-revoke"),
+    path("two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify_page, name="two-factor-verify"),
+    path("sessions/", views.session_list, name="session-list"),
+    path("sessions/<uuid:session_id>/end/", views.session_end_page, name="session-end"),
+    path("sessions/end-others/", views.session_end_others_page, name="session-end-others"),
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", api.ApiTokenIssueView.as_view(), name="api-token-issue"),

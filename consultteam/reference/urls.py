@@ -6,6 +6,8 @@ from consultteam.reference import api, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.reference_index, name="reference-index"),
+    path("assumptions/<str:code>/", views.assumption_detail, name="assumption-detail"),
+    path("agreements/<str:code>/", views.agreement_detail, name="agreement-detail"),
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("agreements/", api.AgreementList.as_view(), name="api-agreement-list"),

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
 from consultteam.teams import api, views
+from consultteam.textcheck import views as textcheck_views
 
 router = SimpleRouter()
 router.register("teams", api.TeamViewSet, basename="api-team")
@@ -11,5 +12,6 @@ router.register("teams", api.TeamViewSet, basename="api-team")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.team_list, name="team-list"),
     path("<uuid:team_id>/", views.team_detail, name="team-detail"),
+    path("<uuid:team_id>/patterns/", textcheck_views.team_patterns, name="team-patterns"),
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from consultteam.reference.models import AgreementCode, AssumptionCode
 from consultteam.teams.models import Team
@@ -129,3 +130,90 @@ class LanguageRule(models.Model):
             errors["assumptions"] = "Name at least one assumption or agreement the reframe uses."
         if errors:
             raise ValidationError(errors)
+
+
+# --- Flags remembered on the records they were raised on --------------------------------------
+
+
+class FlagCheck(models.TextChoices):
+    LANGUAGE = "language", "Language"
+    IDENTIFIER = "identifier", "Identifier"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    REWORDED = "REWORDED", "Reworded"
+    KEPT = "KEPT", "Kept, with a reason"
+    DISMISSED = "DISMISSED", "Dismissed"
+    OVERRIDDEN = "OVERRIDDEN", "Saved anyway, with a reason"
+
+
+EXCERPT_LENGTH = 120
+NEEDS_REASON = (FlagStatus.KEPT, FlagStatus.OVERRIDDEN)
+
+
+class TextFlag(models.Model):
+    """A flag the check raised on one field of a saved record, and what its author did about it.
+
+    The record is named by its model label and public id, not by a foreign key: the text
+    checks serve cases and agendas alike and import neither (the apps register who may see and
+    change their records in `textcheck.registry`). Only the flagged words are kept (`excerpt`),
+    never the rest of the text.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="text_flags")
+    object_type = models.CharField(max_length=64, help_text='Model label, e.g. "cases.tibentry".')
+    object_id = models.UUIDField(help_text="The flagged record's public id.")
+    field = models.CharField(max_length=64)
+    # "check" would hide Model.check(), Django's system-check hook: stored as `kind`, shown
+    # as "check" in the API.
+    kind = models.CharField(max_length=16, choices=FlagCheck.choices)
+    category = models.CharField(max_length=32)
+    rule = models.ForeignKey(
+        LanguageRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    start = models.PositiveIntegerField(help_text="Offset of the first character, code points.")
+    end = models.PositiveIntegerField()
+    excerpt = models.CharField(max_length=EXCERPT_LENGTH, help_text="The flagged words only.")
+    suggestion = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    reason = models.TextField(blank=True, max_length=1000)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["object_type", "object_id", "field", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=FlagCheck.values), name="textflag_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FlagStatus.values), name="textflag_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=NEEDS_REASON) | ~models.Q(reason=""),
+                name="textflag_reason_when_kept",
+                violation_error_message="Give the reason for keeping this wording.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="textflag_span"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="textflag_object"),
+            models.Index(fields=["team", "created_at"], name="textflag_team_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} flag ({self.category}) on {self.object_type}"
+
+    @property
+    def check_name(self) -> str:
+        return self.kind

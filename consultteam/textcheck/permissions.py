@@ -10,7 +10,9 @@ from __future__ import annotations
 import uuid
 
 from consultteam.access import AnyUser, is_active_person, team_ids_of
-from consultteam.teams.models import Team
+from consultteam.teams.models import Role, Team
+from consultteam.textcheck import registry
+from consultteam.textcheck.models import TextFlag
 
 
 def can_check_text(user: AnyUser, _: None = None) -> bool:
@@ -22,3 +24,31 @@ def team_for_text_check(user: AnyUser, team_id: uuid.UUID) -> Team | None:
     """The team whose rules ``user`` may add to a check: one where they are an active member,
     else None (the API answers 404, as for a team that does not exist). One query."""
     return Team.objects.filter(pk__in=team_ids_of(user), public_id=team_id).first()
+
+
+def visible_flags_of(user: AnyUser, object_id: uuid.UUID) -> list[TextFlag]:
+    """The flags of the record ``object_id``, if ``user`` may see that record (its app's rule,
+    from the registry); otherwise none, as for a record without flags."""
+    flags = list(TextFlag.objects.filter(object_id=object_id).order_by("field", "start", "id"))
+    if not flags or not registry.can_view_object(user, flags[0].object_type, object_id):
+        return []
+    return flags
+
+
+def visible_flag(user: AnyUser, flag_id: uuid.UUID) -> TextFlag | None:
+    """One flag, if ``user`` may see its record; else None (404, as for no such flag)."""
+    flag = TextFlag.objects.filter(public_id=flag_id).first()
+    if flag is None or not registry.can_view_object(user, flag.object_type, flag.object_id):
+        return None
+    return flag
+
+
+def can_see_team_patterns(user: AnyUser, team: Team | None) -> bool:
+    """The team's language patterns (counts, never by person): its leader and supervisors."""
+    if team is None or not is_active_person(user):
+        return False
+    return (
+        team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
+        .filter(team_id=team.pk)
+        .exists()
+    )

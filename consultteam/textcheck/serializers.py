@@ -50,3 +50,47 @@ class TextFlagSerializer(serializers.Serializer[Any]):
 
 class TextCheckResult(serializers.Serializer[Any]):
     flags = TextFlagSerializer(many=True)
+
+
+class StoredTextFlagSerializer(serializers.Serializer[Any]):
+    """A flag remembered on a saved record, and what became of it."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    object_type = serializers.CharField(read_only=True, help_text='e.g. "cases.tibentry".')
+    object = serializers.UUIDField(source="object_id", read_only=True)
+    field = serializers.CharField(read_only=True, help_text="The field of the record.")
+    check = serializers.ChoiceField(
+        source="kind", choices=["language", "identifier"], read_only=True
+    )
+    category = serializers.CharField(read_only=True)
+    start = serializers.IntegerField(read_only=True, help_text="Offset, in code points.")
+    end = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(source="excerpt", read_only=True, help_text="The words found.")
+    suggestion = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=["OPEN", "REWORDED", "KEPT", "DISMISSED", "OVERRIDDEN"],
+        read_only=True,
+        help_text="OPEN until reworded, kept (with a reason) or dismissed; OVERRIDDEN: an "
+        "identifier saved anyway, with a reason.",
+    )
+    reason = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class TextFlagListQuery(serializers.Serializer[Any]):
+    object = serializers.UUIDField(help_text="The id of the record whose flags to list.")
+
+
+class TextFlagResolveInput(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=["KEPT", "DISMISSED"],
+        help_text="KEPT: the wording stays, for the reason given. DISMISSED: the flag does not "
+        "apply here.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Why the wording is kept: required for KEPT.",
+    )

@@ -1,11 +1,20 @@
-"""Routes of this app: `urlpatterns` are pages (none yet), `api_urlpatterns` live under
-/api/v1/."""
+"""Routes of this app: `urlpatterns` are pages (under /text-flags/), `api_urlpatterns` live under
+/api/v1/. The team's patterns page is a team page: consultteam/teams/urls.py routes it here."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from consultteam.textcheck import api
+from consultteam.textcheck import api, views
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("of/<uuid:object_id>/", views.text_flags_of, name="text-flags-of"),
+    path("<uuid:flag_id>/resolve/", views.text_flag_resolve, name="text-flag-resolve"),
+]
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("text-checks/", api.TextCheckView.as_view(), name="api-text-check"),
+    path("text-flags/", api.TextFlagListView.as_view(), name="api-text-flag-list"),
+    path(
+        "text-flags/<uuid:flag_id>/resolve/",
+        api.TextFlagResolveView.as_view(),
+        name="api-text-flag-resolve",
+    ),
 ]

@@ -1,0 +1,744 @@
+"""Meetings in the API: the schedule, the agenda, roles, attendance, action items, the
+observer's team counts and the minutes as Markdown.
+
+Thin views. Every lookup starts from `visible_to`, so a meeting (or item) of another team
+answers 404 and never appears in a list. Each action has its rule in `rules` (ActionRules
+refuses an action without one); every write goes through `agendas.services`, which re-checks
+its own rule (403 for something the caller can see) and answers with the fresh object.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agendas import services
+from agendas.choices import AttendanceStatus
+from agendas.exports import minutes_markdown
+from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
+from agendas.permissions import (
+    can_change_action_item,
+    can_change_agenda_item,
+    can_list_meetings,
+    can_move_agenda_item,
+    can_raise_observer_flag,
+    can_run_agenda_item,
+    can_run_meeting,
+    can_schedule_meeting,
+    can_submit_agenda_item,
+    can_view_action_item,
+    can_view_agenda_item,
+    can_view_meeting,
+    can_view_observer_summary,
+    can_write_minutes,
+)
+from agendas.serializers import (
+    ActionItemAddInput,
+    ActionItemFilter,
+    ActionItemSerializer,
+    ActionItemUpdateInput,
+    AgendaItemDiscussInput,
+    AgendaItemFieldsInput,
+    AgendaItemMoveInput,
+    AgendaItemSerializer,
+    AgendaItemSubmitInput,
+    AgendaItemSubmittedSerializer,
+    AgendaSerializer,
+    AttendanceInput,
+    AttendanceSerializer,
+    MeetingCompleteInput,
+    MeetingDetailSerializer,
+    MeetingFilter,
+    MeetingPlanInput,
+    MeetingRescheduleInput,
+    MeetingSerializer,
+    MeetingUpdateInput,
+    ObserverFlagInput,
+    ObserverFlagSerializer,
+    ObserverSummaryQuery,
+    ObserverSummarySerializer,
+    RoleAssignInput,
+    RoleAssignmentSerializer,
+    RoleSwapInput,
+)
+from cases.api import _case_named, _person
+from cases.models import ChainAnalysis, TIBEntry
+from consultteam.access import ActionRules, AnyUser
+from consultteam.accounts.models import User
+from consultteam.audit.models import Action
+from consultteam.audit.services import audit_record
+from consultteam.reference.models import Agreement
+from consultteam.teams.models import Team
+
+REFUSED = OpenApiResponse(description="You can see it, but your role cannot make this change.")
+LOCKED = OpenApiResponse(
+    description="The meeting has started or is completed (its record is locked), or someone "
+    "saved the meeting after the version you name."
+)
+
+
+class MeetingsInTimeOrder(CursorPagination):
+    # Latest first; the id breaks ties between meetings at the same moment.
+    ordering = ("-starts_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class MarkdownRenderer(BaseRenderer):
+    media_type = "text/markdown"
+    format = "md"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Any = None,
+    ) -> bytes:
+        # An error (404, 401) comes as a dict: written out as JSON text.
+        return (data if isinstance(data, str) else json.dumps(data)).encode()
+
+
+def _invalid(field: str, message: str) -> serializers.ValidationError:
+    return serializers.ValidationError({field: [message]})
+
+
+def _member_named(meeting: Meeting, user_id: Any, field: str) -> User:
+    """A person a request names, among the current members of the meeting's team (else 400)."""
+    person = User.objects.filter(
+        public_id=user_id,
+        is_active=True,
+        memberships__team_id=meeting.team_id,
+        memberships__is_active=True,
+    ).first()
+    if person is None:
+        raise _invalid(field, "There is no current member of this team with this id.")
+    return person
+
+
+def _item_of(meeting: Meeting, item_id: Any, field: str = "agenda_item") -> AgendaItem | None:
+    if item_id is None:
+        return None
+    item = AgendaItem.objects.filter(meeting=meeting, public_id=item_id).first()
+    if item is None:
+        raise _invalid(field, "There is no item with this id on this meeting.")
+    return item
+
+
+def _visible(user: AnyUser, model: type[TIBEntry | ChainAnalysis], obj_id: Any, field: str) -> Any:
+    if obj_id is None:
+        return None
+    found = model.objects.visible_to(user).filter(public_id=obj_id).first()
+    if found is None:
+        raise _invalid(field, "There is nothing with this id that you can see.")
+    return found
+
+
+def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """A meeting's items with everything their rendering reads (one query)."""
+    return AgendaItem.objects.filter(meeting=meeting).select_related(
+        "meeting__team",
+        "submitter",
+        "case",
+        "tib_entry",
+        "chain_analysis",
+        "carried_from__meeting__team",
+    )
+
+
+def action_items_query() -> QuerySet[ActionItem]:
+    return ActionItem.objects.select_related(
+        "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
+    )
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["meetings"])
+class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
+    """A team's meetings. Every active member of the team reads them; the team leader plans,
+    moves and cancels; the meeting's leader (or the team leader) runs and completes it."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {
+        "list": can_list_meetings,
+        # The team comes in the body: meetings_plan checks can_plan_meetings against it.
+        "plan": can_list_meetings,
+        "retrieve": can_view_meeting,
+        # Minutes (note-taker, leaders) or setup (team leader): meeting_update decides.
+        "partial_update": can_view_meeting,
+        "reschedule": can_schedule_meeting,
+        "cancel": can_schedule_meeting,
+        "start": can_run_meeting,
+        "complete": can_run_meeting,
+        "agenda": can_view_meeting,
+        "agenda_submit": can_submit_agenda_item,
+        "roles": can_view_meeting,
+        "role_assign": can_schedule_meeting,
+        "roles_rotate": can_schedule_meeting,
+        # The holder of the role or the team leader: role_swap decides.
+        "roles_swap": can_view_meeting,
+        "attendance": can_view_meeting,
+        # Notice for oneself (any member) or a record by whoever runs it: services decide.
+        "attendance_set": can_view_meeting,
+        "action_items": can_view_meeting,
+        "action_item_add": can_write_minutes,
+        "observer_flag_raise": can_raise_observer_flag,
+        "minutes_markdown": can_view_meeting,
+    }
+    lookup_field = "public_id"
+    lookup_url_kwarg = "meeting_id"
+    pagination_class = MeetingsInTimeOrder
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        meetings = Meeting.objects.visible_to(self.request.user).select_related("team", "agreement")
+        if self.action in {"retrieve", "partial_update"}:
+            meetings = meetings.prefetch_related(
+                Prefetch("roles", queryset=RoleAssignment.objects.select_related("member"))
+            )
+        return meetings
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Meeting]]:
+        return MeetingSerializer if self.action == "list" else MeetingDetailSerializer
+
+    def _detail(self, meeting: Meeting) -> dict[str, Any]:
+        fresh = (
+            Meeting.objects.select_related("team", "agreement")
+            .prefetch_related(
+                Prefetch("roles", queryset=RoleAssignment.objects.select_related("member"))
+            )
+            .get(pk=meeting.pk)
+        )
+        return dict(MeetingDetailSerializer(fresh).data)
+
+    @extend_schema(parameters=[MeetingFilter])
+    def list(self, request: Request) -> Response:
+        """Meetings of your teams, latest first (`team` narrows it to one)."""
+        query = MeetingFilter(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        meetings = self.get_queryset()
+        if "team" in query.validated_data:
+            meetings = meetings.filter(team__public_id=query.validated_data["team"])
+        page = self.paginate_queryset(meetings)
+        return self.get_paginated_response(MeetingSerializer(page, many=True).data)
+
+    @extend_schema(request=MeetingPlanInput, responses={200: MeetingSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def plan(self, request: Request) -> Response:
+        """Create the team's meetings for the coming weeks from its cadence (the team leader).
+        Answers with the meetings created; safe to repeat (a planned slot is never re-made)."""
+        body = MeetingPlanInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        team = Team.objects.visible_to(request.user).filter(public_id=body.validated_data["team"])
+        found = team.first()
+        if found is None:
+            raise _invalid("team", "There is no team with this id.")
+        created = services.meetings_plan(
+            team=found, by=_person(request), weeks=body.validated_data["weeks"]
+        )
+        fresh = Meeting.objects.filter(pk__in=[m.pk for m in created]).select_related(
+            "team", "agreement"
+        )
+        return Response(MeetingSerializer(fresh, many=True).data)
+
+    def retrieve(self, request: Request, meeting_id: str) -> Response:
+        """One meeting with its roles and minutes."""
+        return Response(MeetingDetailSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=MeetingUpdateInput,
+        responses={200: MeetingDetailSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    def partial_update(self, request: Request, meeting_id: str) -> Response:
+        """Write the minutes (note-taker, meeting leader, team leader) or change the setup (team
+        leader). `version` is required; a completed meeting's minutes are locked (409)."""
+        meeting = self.get_object()
+        body = MeetingUpdateInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        version = changes.pop("version")
+        services.meeting_update(
+            meeting=meeting, by=_person(request), expected_version=version, changes=changes
+        )
+        return Response(self._detail(meeting))
+
+    @extend_schema(
+        request=MeetingRescheduleInput,
+        responses={200: MeetingDetailSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, meeting_id: str) -> Response:
+        """Move the meeting to another time (the team leader)."""
+        meeting = self.get_object()
+        body = MeetingRescheduleInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        services.meeting_reschedule(
+            meeting=meeting,
+            by=_person(request),
+            starts_at=data["starts_at"],
+            minutes=data.get("minutes"),
+            expected_version=data.get("version"),
+        )
+        return Response(self._detail(meeting))
+
+    @extend_schema(request=None, responses={200: MeetingDetailSerializer, 409: LOCKED})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, meeting_id: str) -> Response:
+        """Call the meeting off (the team leader); its waiting items move to the next one.
+        Safe to repeat."""
+        meeting = self.get_object()
+        services.meeting_cancel(meeting=meeting, by=_person(request))
+        return Response(self._detail(meeting))
+
+    @extend_schema(request=None, responses={200: MeetingDetailSerializer, 409: LOCKED})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, meeting_id: str) -> Response:
+        """Mark the meeting in progress. Safe to repeat."""
+        meeting = self.get_object()
+        services.meeting_start(meeting=meeting, by=_person(request))
+        return Response(self._detail(meeting))
+
+    @extend_schema(request=MeetingCompleteInput, responses={200: MeetingDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, meeting_id: str) -> Response:
+        """Complete the meeting: minutes locked, undiscussed items and open actions carried to
+        the next meeting. Safe to repeat: a second call changes nothing."""
+        meeting = self.get_object()
+        body = MeetingCompleteInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.meeting_complete(
+            meeting=meeting,
+            by=_person(request),
+            minutes_text=body.validated_data.get("minutes_text"),
+        )
+        return Response(self._detail(meeting))
+
+    # --- The agenda --------------------------------------------------------------------------
+
+    @extend_schema(responses={200: AgendaSerializer})
+    @action(detail=True, methods=["get"])
+    def agenda(self, request: Request, meeting_id: str) -> Response:
+        """The agenda in its computed order (with the leaders' moves), the minutes asked for
+        against the meeting's length, and the items that will not fit."""
+        meeting = self.get_object()
+        items = list(agenda_items_of(meeting))
+        agenda = services.agenda_for(meeting, items)
+        positions = {item.pk: place for place, item in enumerate(agenda.items, start=1)}
+        waiting = {item.pk for item in agenda.items}
+        settled = sorted(
+            (item for item in items if item.pk not in waiting), key=services.agenda.order_key
+        )
+        context = {"positions": positions}
+        return Response(
+            {
+                "meeting": str(meeting.public_id),
+                "items": AgendaItemSerializer(agenda.items, many=True, context=context).data,
+                "settled": AgendaItemSerializer(settled, many=True, context=context).data,
+                "minutes_requested": agenda.minutes_requested,
+                "meeting_minutes": agenda.meeting_minutes,
+                "over_by": agenda.over_by,
+                "will_not_fit": [str(item.public_id) for item in agenda.will_not_fit],
+                "warning": agenda.warning,
+            }
+        )
+
+    @extend_schema(
+        request=AgendaItemSubmitInput,
+        responses={201: AgendaItemSubmittedSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @agenda.mapping.post
+    def agenda_submit(self, request: Request, meeting_id: str) -> Response:
+        """Bring an item. After the cutoff it goes to the next meeting, unless its urgency is
+        IMMINENT (it stays, flagged for the leader); `notice` says so."""
+        meeting = self.get_object()
+        body = AgendaItemSubmitInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        user = request.user
+        submitted = services.agenda_item_submit(
+            meeting=meeting,
+            by=_person(request),
+            case=_case_named(user, data.pop("case", None)),
+            tib_entry=_visible(user, TIBEntry, data.pop("tib_entry", None), "tib_entry"),
+            chain_analysis=_visible(
+                user, ChainAnalysis, data.pop("chain_analysis", None), "chain_analysis"
+            ),
+            **data,
+        )
+        item = agenda_items_of(submitted.item.meeting).get(pk=submitted.item.pk)
+        body_out = AgendaItemSubmittedSerializer(item, context={"notice": submitted.notice}).data
+        return Response(body_out, status=status.HTTP_201_CREATED)
+
+    # --- Roles and attendance ----------------------------------------------------------------
+
+    def _roles(self, meeting: Meeting) -> Response:
+        roles = RoleAssignment.objects.filter(meeting=meeting).select_related("member")
+        ordered = sorted(roles, key=lambda assignment: assignment.role)
+        return Response(RoleAssignmentSerializer(ordered, many=True).data)
+
+    @extend_schema(responses={200: RoleAssignmentSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def roles(self, request: Request, meeting_id: str) -> Response:
+        """Who holds which role at this meeting, and how they came to hold it."""
+        return self._roles(self.get_object())
+
+    @extend_schema(
+        request=RoleAssignInput,
+        responses={200: RoleAssignmentSerializer(many=True), 403: REFUSED, 409: LOCKED},
+    )
+    @roles.mapping.post
+    def role_assign(self, request: Request, meeting_id: str) -> Response:
+        """Give a role to a member by hand (the team leader); rotation keeps it."""
+        meeting = self.get_object()
+        body = RoleAssignInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.role_assign(
+            meeting=meeting,
+            role=body.validated_data["role"],
+            member=_member_named(meeting, body.validated_data["member"], "member"),
+            by=_person(request),
+        )
+        return self._roles(meeting)
+
+    @extend_schema(
+        request=None,
+        responses={200: RoleAssignmentSerializer(many=True), 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"], url_path="roles/rotate", url_name="roles-rotate")
+    def roles_rotate(self, request: Request, meeting_id: str) -> Response:
+        """Hand the rotating roles to the next members in turn (skipping notified absences) and
+        set the agreement of the week. Safe to repeat."""
+        meeting = self.get_object()
+        services.roles_rotate(meeting=meeting, by=_person(request))
+        return self._roles(meeting)
+
+    @extend_schema(
+        request=RoleSwapInput,
+        responses={200: RoleAssignmentSerializer(many=True), 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"], url_path="roles/swap", url_name="roles-swap")
+    def roles_swap(self, request: Request, meeting_id: str) -> Response:
+        """Swap a role with another member (its holder or the team leader); recorded as SWAP."""
+        meeting = self.get_object()
+        body = RoleSwapInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.role_swap(
+            meeting=meeting,
+            role=body.validated_data["role"],
+            with_member=_member_named(meeting, body.validated_data["with_member"], "with_member"),
+            by=_person(request),
+        )
+        return self._roles(meeting)
+
+    def _attendance(self, meeting: Meeting) -> Response:
+        rows = Attendance.objects.filter(meeting=meeting).select_related("member")
+        return Response(AttendanceSerializer(rows, many=True).data)
+
+    @extend_schema(responses={200: AttendanceSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def attendance(self, request: Request, meeting_id: str) -> Response:
+        """Who sent notice of absence, and who came."""
+        return self._attendance(self.get_object())
+
+    @extend_schema(
+        request=AttendanceInput,
+        responses={200: AttendanceSerializer(many=True), 403: REFUSED, 409: LOCKED},
+    )
+    @attendance.mapping.post
+    def attendance_set(self, request: Request, meeting_id: str) -> Response:
+        """Send notice of absence (for yourself; the team leader for anyone) or record who came
+        (whoever runs the meeting or takes its notes)."""
+        meeting = self.get_object()
+        body = AttendanceInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        by = _person(request)
+        member_id = body.validated_data.get("member")
+        member = by if member_id is None else _member_named(meeting, member_id, "member")
+        if body.validated_data["status"] == AttendanceStatus.ABSENT_NOTIFIED:
+            services.attendance_notify_absence(meeting=meeting, member=member, by=by)
+        else:
+            services.attendance_record(
+                meeting=meeting, member=member, status=body.validated_data["status"], by=by
+            )
+        return self._attendance(meeting)
+
+    # --- Action items and flags ----------------------------------------------------------------
+
+    @extend_schema(responses={200: ActionItemSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="action-items", url_name="action-items")
+    def action_items(self, request: Request, meeting_id: str) -> Response:
+        """The meeting's action items: those made here and the follow-ups carried in."""
+        meeting = self.get_object()
+        actions = action_items_query().filter(meeting=meeting).order_by("id")
+        return Response(ActionItemSerializer(actions, many=True).data)
+
+    @extend_schema(
+        request=ActionItemAddInput,
+        responses={201: ActionItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action_items.mapping.post
+    def action_item_add(self, request: Request, meeting_id: str) -> Response:
+        """Record a commitment with its owner; due at the next meeting unless dated."""
+        meeting = self.get_object()
+        body = ActionItemAddInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        created = services.action_item_add(
+            meeting=meeting,
+            by=_person(request),
+            owner=_member_named(meeting, data["owner"], "owner"),
+            description=data["description"],
+            agenda_item=_item_of(meeting, data.get("agenda_item")),
+            due_on=data.get("due_on"),
+        )
+        fresh = action_items_query().get(pk=created.pk)
+        return Response(ActionItemSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ObserverFlagInput,
+        responses={201: ObserverFlagSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"], url_path="observer-flags", url_name="observer-flags")
+    def observer_flag_raise(self, request: Request, meeting_id: str) -> Response:
+        """Name what was noticed (the meeting's observer or the team leader). Flags are read
+        back only as the team's counts (/observer-summary/)."""
+        meeting = self.get_object()
+        body = ObserverFlagInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        code = data.get("agreement")
+        agreement = Agreement.objects.active().filter(code=code).first() if code else None
+        if code and agreement is None:
+            raise _invalid("agreement", "This agreement is not in use.")
+        flag = services.observer_flag_raise(
+            meeting=meeting,
+            by=_person(request),
+            reason=data["reason"],
+            agreement=agreement,
+            agenda_item=_item_of(meeting, data.get("agenda_item")),
+        )
+        return Response(ObserverFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="minutes.md",
+        url_name="minutes-markdown",
+        renderer_classes=[MarkdownRenderer],
+    )
+    def minutes_markdown(self, request: Request, meeting_id: str) -> Response:
+        """The meeting's record as Markdown: case codes only, nothing of a TIB entry or chain
+        analysis. Audited as an export."""
+        meeting = self.get_object()
+        audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
+        return Response(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
+
+
+# --- Agenda items -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["agenda-items"])
+class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
+    """One agenda item: its submitter changes it until the meeting starts; whoever runs the
+    meeting moves it (with a reason), marks it discussed or defers it."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {
+        "retrieve": can_view_agenda_item,
+        "partial_update": can_change_agenda_item,
+        "move": can_move_agenda_item,
+        "discuss": can_run_agenda_item,
+        "defer": can_run_agenda_item,
+    }
+    lookup_field = "public_id"
+    lookup_url_kwarg = "item_id"
+    serializer_class = AgendaItemSerializer
+
+    def get_queryset(self) -> QuerySet[AgendaItem]:
+        return AgendaItem.objects.visible_to(self.request.user).select_related(
+            "meeting__team",
+            "submitter",
+            "case",
+            "tib_entry",
+            "chain_analysis",
+            "carried_from__meeting__team",
+        )
+
+    def _detail(self, item: AgendaItem) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=item.pk)
+        agenda = services.agenda_for(fresh.meeting)
+        positions = {entry.pk: place for place, entry in enumerate(agenda.items, start=1)}
+        return dict(AgendaItemSerializer(fresh, context={"positions": positions}).data)
+
+    def retrieve(self, request: Request, item_id: str) -> Response:
+        """One item, with its place on the agenda."""
+        return Response(self._detail(self.get_object()))
+
+    @extend_schema(
+        request=AgendaItemFieldsInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    def partial_update(self, request: Request, item_id: str) -> Response:
+        """Change your item until the meeting starts; status WITHDRAWN takes it off."""
+        item = self.get_object()
+        body = AgendaItemFieldsInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_update(item=item, by=_person(request), changes=body.validated_data)
+        return Response(self._detail(item))
+
+    @extend_schema(
+        request=AgendaItemMoveInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, item_id: str) -> Response:
+        """Put the item at a place on the agenda (null: back in computed order). A reason is
+        required; the move is audited."""
+        item = self.get_object()
+        body = AgendaItemMoveInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_move(
+            item=item,
+            by=_person(request),
+            position=body.validated_data["position"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(self._detail(item))
+
+    @extend_schema(
+        request=AgendaItemDiscussInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def discuss(self, request: Request, item_id: str) -> Response:
+        """Mark it discussed, with the outcome and the minutes it took."""
+        item = self.get_object()
+        body = AgendaItemDiscussInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_discuss(
+            item=item,
+            by=_person(request),
+            outcome=body.validated_data["outcome"],
+            actual_minutes=body.validated_data.get("actual_minutes"),
+        )
+        return Response(self._detail(item))
+
+    @extend_schema(request=None, responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED})
+    @action(detail=True, methods=["post"])
+    def defer(self, request: Request, item_id: str) -> Response:
+        """Leave it for the next meeting (completing this one carries it there)."""
+        item = self.get_object()
+        services.agenda_item_defer(item=item, by=_person(request))
+        return Response(self._detail(item))
+
+
+# --- Action items -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["action-items"])
+class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
+    """Commitments made in meetings. Every member of the team reads them; the owner marks one
+    done; whoever writes the minutes corrects it."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {
+        "list": can_list_meetings,
+        "retrieve": can_view_action_item,
+        "partial_update": can_change_action_item,
+    }
+    lookup_field = "public_id"
+    lookup_url_kwarg = "action_id"
+    serializer_class = ActionItemSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        return ActionItem.objects.visible_to(self.request.user).select_related(
+            "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
+        )
+
+    @extend_schema(parameters=[ActionItemFilter])
+    def list(self, request: Request) -> Response:
+        """Action items of your teams, newest first (`mine`, `status`, `meeting` narrow it)."""
+        query = ActionItemFilter(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        actions = self.get_queryset()
+        if params.get("mine"):
+            actions = actions.filter(owner_id=request.user.pk)
+        if "status" in params:
+            actions = actions.filter(status=params["status"])
+        if "meeting" in params:
+            actions = actions.filter(meeting__public_id=params["meeting"])
+        page = self.paginate_queryset(actions)
+        return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, action_id: str) -> Response:
+        return Response(ActionItemSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=ActionItemUpdateInput,
+        responses={200: ActionItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    def partial_update(self, request: Request, action_id: str) -> Response:
+        """Mark it done or dropped (its owner), or correct it (whoever writes the minutes)."""
+        action_item = self.get_object()
+        body = ActionItemUpdateInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        if "owner" in changes:
+            changes["owner"] = _member_named(action_item.meeting, changes["owner"], "owner")
+        services.action_item_update(action=action_item, by=_person(request), changes=changes)
+        return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
+
+
+# --- The observer's team counts ------------------------------------------------------------------
+
+
+@extend_schema(tags=["meetings"])
+class ObserverSummaryView(APIView):
+    """How often each reason and agreement was named at a team's meetings: counts for the
+    team, never per person. Members of the team read it; anyone else gets 404."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {"get": can_list_meetings}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."
+            ),
+            ObserverSummaryQuery,
+        ],
+        responses={200: ObserverSummarySerializer},
+    )
+    def get(self, request: Request, team_id: str) -> Response:
+        team = Team.objects.filter(public_id=team_id).first()
+        if team is None or not can_view_observer_summary(request.user, team):
+            raise Http404
+        query = ObserverSummaryQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        summary = services.observer_summary(team=team, since=query.validated_data.get("since"))
+        return Response(ObserverSummarySerializer(summary).data)

@@ -1,0 +1,99 @@
+"""Reads of the clinical record that are more than a filter: what cites an assumption or an
+agreement, and which ones a team's feedback draws on. Every read of rows starts from the
+models' `visible_to`; the counts name no one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from cases.models import ChainAnalysis, Feedback, TIBEntry
+from consultteam.access import AnyUser
+from consultteam.reference.models import Agreement, Assumption
+from consultteam.teams.models import Team
+
+CITED_BY_LIMIT = 50
+PATTERN_WINDOW = dt.timedelta(days=183)  # about six months
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    """What cites one assumption or agreement, among what the reader may see, newest first
+    (at most CITED_BY_LIMIT of each)."""
+
+    tib_entries: list[TIBEntry]
+    chain_analyses: list[ChainAnalysis]
+    feedback: list[Feedback]
+
+    def __bool__(self) -> bool:
+        return bool(self.tib_entries or self.chain_analyses or self.feedback)
+
+
+def cited_by(user: AnyUser, row: Assumption | Agreement) -> CitedBy:
+    """The TIB entries, chain analyses and feedback that cite ``row`` and that ``user`` may
+    see (each through its own `visible_to`). Three queries. Reads only."""
+    field = "assumptions" if isinstance(row, Assumption) else "agreements"
+    cites = {field: row}
+    tibs = (
+        TIBEntry.objects.visible_to(user)
+        .filter(**cites)
+        .select_related("case")
+        .order_by("-occurred_on", "-id")[:CITED_BY_LIMIT]
+    )
+    chains = (
+        ChainAnalysis.objects.visible_to(user)
+        .filter(**cites)
+        .select_related("case")
+        .order_by("-behavior_on", "-id")[:CITED_BY_LIMIT]
+    )
+    feedback = (
+        Feedback.objects.visible_to(user)
+        .filter(**cites)
+        .select_related("chain_analysis", "tib_entry__case")
+        .order_by("-created_at", "-id")[:CITED_BY_LIMIT]
+    )
+    return CitedBy(list(tibs), list(chains), list(feedback))
+
+
+@dataclass(frozen=True)
+class CitationCount:
+    kind: str  # "assumption" or "agreement"
+    code: str
+    name: str
+    count: int
+
+
+def feedback_citation_counts(team: Team, *, now: dt.datetime | None = None) -> list[CitationCount]:
+    """Which assumptions and agreements the team's feedback of the last six months draws on,
+    most cited first: counts only, never who gave or received the feedback. The caller decides
+    who may see a team's patterns. Two queries; reads only."""
+    since = (now or timezone.now()) - PATTERN_WINDOW
+    rows: list[CitationCount] = []
+    for kind, through, target in (
+        ("assumption", Feedback.assumptions.through, "assumption"),
+        ("agreement", Feedback.agreements.through, "agreement"),
+    ):
+        counts: QuerySet[Any, dict[str, Any]] = (
+            through.objects.filter(feedback__team=team, feedback__created_at__gte=since)
+            .values(f"{target}__code")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        labels = _labels(target)
+        rows += [
+            CitationCount(kind, c[f"{target}__code"], labels.get(c[f"{target}__code"], ""), c["n"])
+            for c in counts
+        ]
+    rows.sort(key=lambda row: (-row.count, row.kind, row.code))
+    return rows
+
+
+def _labels(target: str) -> dict[str, str]:
+    from consultteam.reference.models import AgreementCode, AssumptionCode
+
+    codes = AssumptionCode if target == "assumption" else AgreementCode
+    return {code: str(label) for code, label in codes.choices}

@@ -1,0 +1,263 @@
+"""Pages of the text checks: the flags of one record (keep with a reason, or dismiss) and a
+team's language patterns for its leader and supervisors.
+
+Which record a flag belongs to, and who may see or change it, is the record's app's business
+(`textcheck.registry`): a record one may not see answers 404, as if it had no flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consultteam.access import is_active_person
+from consultteam.accounts.models import User
+from consultteam.errors import Conflict
+from consultteam.teams.models import Team
+from consultteam.textcheck import registry, services
+from consultteam.textcheck.models import FlagCheck, FlagStatus, LanguageCategory, TextFlag
+from consultteam.textcheck.permissions import (
+    can_see_team_patterns,
+    visible_flag,
+    visible_flags_of,
+)
+
+MONTHS = 6
+
+
+def _person(request: HttpRequest) -> User:
+    user = request.user
+    if not is_active_person(user):
+        raise PermissionDenied
+    return user
+
+
+class FlagResolveForm(forms.Form):
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in services.RESOLUTIONS])
+    reason = forms.CharField(
+        required=False,
+        max_length=services.MAX_REASON,
+        label="Reason for keeping it",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": services.MAX_REASON}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def _back_to(request: HttpRequest, given: str, fallback: str) -> str:
+    if given and url_has_allowed_host_and_scheme(
+        given, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return given
+    return fallback
+
+
+@login_required
+@require_GET
+def text_flags_of(request: HttpRequest, object_id: uuid.UUID) -> HttpResponse:
+    """Every flag remembered on one record, the open ones with "keep" and "dismiss"."""
+    user = _person(request)
+    flags = visible_flags_of(user, object_id)
+    if not flags:
+        raise Http404
+    can_change = registry.can_change_object(user, flags[0].object_type, object_id)
+    context = {
+        "open_flags": [f for f in flags if f.status == FlagStatus.OPEN],
+        "settled": [f for f in flags if f.status != FlagStatus.OPEN],
+        "can_resolve": can_change,
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "textcheck/flags_of.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def text_flag_resolve(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
+    """Keep a language flag (with a required reason) or dismiss it, then go back to the page
+    it was shown on. A refusal shows the flag again with why."""
+    user = _person(request)
+    flag = visible_flag(user, flag_id)
+    if flag is None:
+        raise Http404
+    if not registry.can_change_object(user, flag.object_type, flag.object_id):
+        raise PermissionDenied("Only someone who may change the text can keep or dismiss this.")
+    form = FlagResolveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"status": FlagStatus.KEPT, "next": request.GET.get("next", "")},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.text_flag_resolve(
+                flag=flag, by=user, status=data["status"], reason=data["reason"]
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            done = "Kept, with your reason." if data["status"] == FlagStatus.KEPT else "Dismissed."
+            messages.success(request, f"“{flag.excerpt}”: {done} It will not be raised again.")
+            fallback = reverse("text-flags-of", kwargs={"object_id": flag.object_id})
+            return redirect(_back_to(request, data["next"], fallback))
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "textcheck/flag_resolve.html", {"flag": flag, "form": form}, status=status
+    )
+
+
+# --- The team's patterns ----------------------------------------------------------------------
+
+PALETTE = ("#0b5f9e", "#a34e00", "#00735a", "#a0457e", "#6d6400", "#5b3d99")
+RESOLUTION_ORDER = (
+    FlagStatus.OPEN,
+    FlagStatus.REWORDED,
+    FlagStatus.KEPT,
+    FlagStatus.DISMISSED,
+)
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    code: str
+    label: str
+    colour: str
+    per_month: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_month)
+
+
+def _months(today: dt.date) -> list[dt.date]:
+    """The first day of this month and the MONTHS - 1 before it, oldest first."""
+    first = today.replace(day=1)
+    months = [first]
+    for _ in range(MONTHS - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months[::-1]
+
+
+def _rows(
+    counts: dict[tuple[dt.date, str], int], months: list[dt.date], labels: list[tuple[str, str]]
+) -> list[PatternRow]:
+    return [
+        PatternRow(
+            code,
+            label,
+            PALETTE[index % len(PALETTE)],
+            tuple(counts.get((month, code), 0) for month in months),
+        )
+        for index, (code, label) in enumerate(labels)
+    ]
+
+
+def _bar_chart(months: list[dt.date], rows: list[PatternRow], title: str) -> SafeString:
+    """Bars per month, stacked by category: SVG presentation attributes only (the CSP allows
+    no style attribute). The table beside it carries the same numbers."""
+    width, top, height, left, bottom = 640, 12, 150, 34, 28
+    totals = [sum(row.per_month[i] for row in rows) for i in range(len(months))]
+    peak = max([*totals, 1])
+    slot = (width - left - 8) / len(months)
+    bar = slot * 0.6
+    parts = [
+        f'<svg class="tib-chart-svg" role="img" aria-labelledby="patterns-chart-title" '
+        f'viewBox="0 0 {width} {top + height + bottom}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="patterns-chart-title">{escape(title)}</title>',
+        f'<line x1="{left}" y1="{top + height}" x2="{width - 8}" y2="{top + height}" '
+        'stroke="#4a5a66"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11" '
+        f'fill="#4a5a66">{peak}</text>',
+    ]
+    for i, month in enumerate(months):
+        x = left + i * slot + (slot - bar) / 2
+        y = float(top + height)
+        for row in rows:
+            n = row.per_month[i]
+            if not n:
+                continue
+            h = height * n / peak
+            y -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{row.colour}"><title>{escape(row.label)}: {n}</title></rect>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{top + height + 18}" text-anchor="middle" '
+            f'font-size="11" fill="#1d2a33">{month:%b %Y}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text in it is escaped above)
+
+
+@login_required
+@require_GET
+def team_patterns(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
+    """The team's language flags by category and by what became of them, month by month over
+    the last six months. Counts only: never by person, and no names on the page."""
+    user = _person(request)
+    team = get_object_or_404(Team.objects.visible_to(user), public_id=team_id)
+    if not can_see_team_patterns(user, team):
+        raise PermissionDenied("The team leader and supervisors see the team's patterns.")
+    months = _months(timezone.localdate())
+    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+    flags = TextFlag.objects.filter(team=team, kind=FlagCheck.LANGUAGE, created_at__gte=since)
+
+    def counted(by: str) -> dict[tuple[dt.date, str], int]:
+        rows = (
+            flags.annotate(month=TruncMonth("created_at"))
+            .order_by()
+            .values("month", by)
+            .annotate(n=Count("pk"))
+            .values_list("month", by, "n")
+        )
+        counts: dict[tuple[dt.date, str], int] = {}
+        for month, code, n in rows:
+            day = month.date() if isinstance(month, dt.datetime) else month
+            counts[(day, code)] = counts.get((day, code), 0) + n
+        return counts
+
+    categories = _rows(counted("category"), months, list(LanguageCategory.choices))
+    resolutions = _rows(
+        counted("status"),
+        months,
+        [(status.value, status.label) for status in RESOLUTION_ORDER],
+    )
+    title = f"Language flags per month by category, {months[0]:%B %Y} to {months[-1]:%B %Y}"
+    context = {
+        "team": team,
+        "months": months,
+        "categories": categories,
+        "resolutions": resolutions,
+        "total": sum(row.total for row in categories),
+        "chart": _bar_chart(months, categories, title),
+        "chart_title": title,
+        "citation_counts": _feedback_citation_counts(team),
+    }
+    return render(request, "textcheck/team_patterns.html", context)
+
+
+def _feedback_citation_counts(team: Team) -> list[Any]:
+    # The feedback half of the page comes from the clinical record. Imported here, not at the
+    # top, so the shared core does not depend on the cases app when it loads.
+    from cases.selectors import feedback_citation_counts
+
+    return list(feedback_citation_counts(team))
