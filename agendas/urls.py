@@ -1,12 +1,29 @@
-"""Routes of this app: `urlpatterns` are pages (none yet), `api_urlpatterns` live under
+"""Routes of this app: `urlpatterns` are pages (under /meetings/), `api_urlpatterns` live under
 /api/v1/."""
 
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from agendas import api
+from agendas import api, views
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.meeting_list, name="meeting-list"),
+    path("plan/", views.meetings_plan, name="meetings-plan"),
+    path("<uuid:meeting_id>/", views.meeting_detail, name="meeting-detail"),
+    path("<uuid:meeting_id>/absence/", views.meeting_absence, name="meeting-absence"),
+    path("<uuid:meeting_id>/roles/swap/", views.meeting_role_swap, name="meeting-role-swap"),
+    path("<uuid:meeting_id>/items/new/", views.agenda_item_new, name="agenda-item-new"),
+    path("items/<uuid:item_id>/move/", views.agenda_item_move, name="agenda-item-move"),
+    path("<uuid:meeting_id>/run/", views.meeting_run, name="meeting-run"),
+    path("<uuid:meeting_id>/start/", views.meeting_start, name="meeting-start"),
+    path("items/<uuid:item_id>/discuss/", views.agenda_item_discuss, name="agenda-item-discuss"),
+    path("items/<uuid:item_id>/defer/", views.agenda_item_defer, name="agenda-item-defer"),
+    path("<uuid:meeting_id>/actions/new/", views.action_item_new, name="action-item-new"),
+    path("<uuid:meeting_id>/flags/new/", views.observer_flag_new, name="observer-flag-new"),
+    path("<uuid:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
+    path("<uuid:meeting_id>/complete/", views.meeting_complete, name="meeting-complete"),
+    path("<uuid:meeting_id>/minutes.md", views.meeting_minutes_md, name="meeting-minutes-md"),
+]
 
 router = SimpleRouter()
 router.register("meetings", api.MeetingViewSet, basename="api-meeting")

@@ -293,8 +293,10 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[TIBEntry]:
-        return TIBEntry.objects.visible_to(self.request.user).select_related(
-            "team", "case", "author", "chain_analysis"
+        return (
+            TIBEntry.objects.visible_to(self.request.user)
+            .select_related("team", "case", "author", "chain_analysis")
+            .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
 
     def _detail(self, entry: TIBEntry) -> dict[str, Any]:
@@ -385,8 +387,10 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[ChainAnalysis]:
-        chains = ChainAnalysis.objects.visible_to(self.request.user).select_related(
-            "team", "case", "author"
+        chains = (
+            ChainAnalysis.objects.visible_to(self.request.user)
+            .select_related("team", "case", "author")
+            .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
         if self.action == "list":
             # A subquery per row in the same statement, not a GROUP BY over the worksheet.

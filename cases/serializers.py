@@ -167,6 +167,36 @@ def _version() -> serializers.IntegerField:
     )
 
 
+def _citations(what: str) -> serializers.ListField:
+    """Codes of what an item draws on. Whether each code exists is the services' to say
+    (services/citations.py): an unknown one is a 400 that names it."""
+    return serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=20,
+        help_text=f"Codes of the {what} it draws on, as listed at /api/v1/{what}/. "
+        "On a change, the list replaces the one before; [] cites none.",
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Codes of what it draws on (see the reference endpoints).",
+    }
+)
+class CitedCodes(serializers.Field[Any, Any, list[str], Any]):
+    """The codes of the assumptions or agreements an item cites. Expects them prefetched:
+    `.all()` then reads the prefetch cache, not the database."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(read_only=True, **options)
+
+    def to_representation(self, value: Any) -> list[str]:
+        return [row.code for row in value.all()]
+
+
 # --- Cases --------------------------------------------------------------------------------------
 
 
@@ -276,6 +306,9 @@ class TIBEntrySerializer(serializers.ModelSerializer[TIBEntry]):
     chain_analysis = serializers.UUIDField(
         source="chain_analysis.public_id", read_only=True, allow_null=True
     )
+    # Expects `assumptions` and `agreements` prefetched.
+    assumptions = CitedCodes()
+    agreements = CitedCodes()
 
     class Meta:
         model = TIBEntry
@@ -295,6 +328,8 @@ class TIBEntrySerializer(serializers.ModelSerializer[TIBEntry]):
             "status",
             "shared_with_team",
             "chain_analysis",
+            "assumptions",
+            "agreements",
             "created_at",
             "updated_at",
         ]
@@ -329,6 +364,8 @@ class TIBLogInput(Input):
     occurred_on = serializers.DateField()
     count = serializers.IntegerField(min_value=1, max_value=99, default=1)
     status = EnumField(TIBStatus, default=TIBStatus.OPEN)
+    assumptions = _citations("assumptions")
+    agreements = _citations("agreements")
     identifier_override = _identifier_override()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -346,6 +383,8 @@ class TIBUpdateInput(Input):
     occurred_on = serializers.DateField(required=False)
     count = serializers.IntegerField(min_value=1, max_value=99, required=False)
     status = EnumField(TIBStatus, required=False)
+    assumptions = _citations("assumptions")
+    agreements = _citations("agreements")
     identifier_override = _identifier_override()
 
 
@@ -397,12 +436,14 @@ _CHAIN_HEAD = [
     "problem_behavior",
     "behavior_on",
     "intensity",
+    "assumptions",
+    "agreements",
 ]
 
 
 class ChainAnalysisListSerializer(serializers.ModelSerializer[ChainAnalysis]):
     """One line of a list: no worksheet beyond the problem behaviour, no nested links.
-    Expects the `link_count` annotation."""
+    Expects the `link_count` annotation and `assumptions`, `agreements` prefetched."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
@@ -414,6 +455,8 @@ class ChainAnalysisListSerializer(serializers.ModelSerializer[ChainAnalysis]):
     kind = EnumField(ChainKind, read_only=True)
     target_level = EnumField(TargetLevel, read_only=True)
     status = EnumField(ChainStatus, read_only=True)
+    assumptions = CitedCodes()
+    agreements = CitedCodes()
     link_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -478,6 +521,8 @@ class ChainWorksheetInput(Input):
     thought_barrier = _optional_text(LONG_TEXT)
     what_got_in_the_way = _optional_text(LONG_TEXT)
     problem_solving_plan = _optional_text(LONG_TEXT)
+    assumptions = _citations("assumptions")
+    agreements = _citations("agreements")
     identifier_override = _identifier_override()
 
 

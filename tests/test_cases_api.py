@@ -928,7 +928,8 @@ MODELS: dict[str, Any] = {CASES: Case, TIBS: TIBEntry, CHAINS: ChainAnalysis}
 
 
 def more_rows(world: SimpleNamespace, n: int) -> None:
-    """``n`` more cases, TIB entries and chain analyses (with links) on Alpha, all Tara's."""
+    """``n`` more cases, TIB entries and chain analyses (with links and citations) on Alpha,
+    all Tara's."""
     day = TODAY - dt.timedelta(days=1)
     for i in range(n):
         clinical.case_open(team=world.alpha, by=world.tara, opened=day)
@@ -940,6 +941,8 @@ def more_rows(world: SimpleNamespace, n: int) -> None:
             setting=Setting.TEAM_MEETING,
             occurred_on=day,
             description=f"Item {i} came without the diary card data.",
+            assumptions=["DOING_BEST_THEY_CAN", "ALL_BEHAVIOR_IS_CAUSED"],
+            agreements=["FALLIBILITY"],
         )
         chain = clinical.chain_start(
             by=world.tara,
@@ -948,10 +951,16 @@ def more_rows(world: SimpleNamespace, n: int) -> None:
             kind="BEHAVIOR_CHAIN",
             behavior_on=day,
             problem_behavior=f"Cut session {i} short by ten minutes.",
+            assumptions=["THERAPISTS_NEED_SUPPORT"],
+            agreements=["FALLIBILITY", "OBSERVING_LIMITS"],
         )
         clinical.chain_link_add(
             chain=chain, by=world.tara, expected_version=1, kind="URGE", description="To leave."
         )
+
+
+# Cases cite nothing; TIB entries and chain analyses render the codes of what they cite.
+BUDGET = {CASES: 3, TIBS: 5, CHAINS: 5}
 
 
 @pytest.mark.parametrize("extra", [0, 120], ids=["few-rows", "many-rows"])
@@ -960,12 +969,14 @@ def more_rows(world: SimpleNamespace, n: int) -> None:
 def test_list_query_budget(client, world, django_assert_num_queries, url, page_size, extra):
     more_rows(world, extra)
     client = signed_in(client, world.tara)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(BUDGET[url]):
         # 1. the session
         # 2. the signed-in person
         # 3. one page of rows with their team, case, people (select_related) and, for chain
         #    analyses, the number of links (a subquery); visibility is subqueries in the same
         #    statement
+        # 4. (TIB entries, chain analyses) the page's cited assumptions (prefetch, one IN)
+        # 5. (TIB entries, chain analyses) the page's cited agreements (prefetch, one IN)
         response = client.get(url, {"page_size": page_size})
     assert response.status_code == 200
     visible = MODELS[url].objects.visible_to(world.tara).count()
@@ -994,3 +1005,69 @@ def test_pages_are_newest_first_and_never_repeat(client, world, url):
         more_rows(world, 1)
         page = client.get(page["next"]).json()
     assert seen == at_start
+
+
+# --- Citations: what an entry or an analysis draws on, as codes -----------------------------------
+
+
+def test_a_tib_is_logged_and_changed_with_its_citations(client, world):
+    client = signed_in(client, world.tara)
+    data = client_tib(world, assumptions=["DOING_BEST_THEY_CAN"], agreements=["FALLIBILITY"])
+    response = send(client, "POST", TIBS, data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["assumptions"] == ["DOING_BEST_THEY_CAN"]
+    assert body["agreements"] == ["FALLIBILITY"]
+    entry = TIBEntry.objects.get(public_id=body["id"])
+    assert list(entry.assumptions.values_list("code", flat=True)) == ["DOING_BEST_THEY_CAN"]
+
+    changed = send(client, "PATCH", tib_url(entry), {"agreements": [], "assumptions": []})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["assumptions"], changed.json()["agreements"]) == ([], [])
+    assert send(client, "GET", tib_url(entry)).json()["agreements"] == []
+    listed = {row["id"]: row for row in client.get(TIBS).json()["results"]}
+    assert listed[str(entry.public_id)]["assumptions"] == []
+
+
+def test_a_chain_is_started_and_changed_with_its_citations(client, world):
+    client = signed_in(client, world.tara)
+    data = {
+        "case": uid(world.tara_case),
+        "subject": "CLIENT_BEHAVIOR",
+        "problem_behavior": "Did not fill in the diary card for the week.",
+        "behavior_on": YESTERDAY,
+        "assumptions": ["ALL_BEHAVIOR_IS_CAUSED"],
+    }
+    response = send(client, "POST", CHAINS, data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["assumptions"], body["agreements"]) == (["ALL_BEHAVIOR_IS_CAUSED"], [])
+    chain = ChainAnalysis.objects.get(public_id=body["id"])
+
+    changed = send(
+        client,
+        "PATCH",
+        chain_url(chain),
+        {"version": chain.version, "agreements": ["PHENOMENOLOGICAL_EMPATHY"]},
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["assumptions"] == ["ALL_BEHAVIOR_IS_CAUSED"]  # left as it was
+    assert changed.json()["agreements"] == ["PHENOMENOLOGICAL_EMPATHY"]
+    listed = {row["id"]: row for row in client.get(CHAINS).json()["results"]}
+    assert listed[str(chain.public_id)]["agreements"] == ["PHENOMENOLOGICAL_EMPATHY"]
+
+
+@pytest.mark.parametrize("field", ["assumptions", "agreements"])
+def test_an_unknown_code_is_400_naming_it_and_writes_nothing(client, world, field):
+    client = signed_in(client, world.tara)
+    before = rows(TIBEntry), rows(ChainAnalysis)
+    response = send(client, "POST", TIBS, client_tib(world, **{field: ["NOT_A_CODE"]}))
+    assert response.status_code == 400, response.content
+    assert "NOT_A_CODE" in str(response.json()[field])
+    chain = world.tara_chain_draft
+    response = send(
+        client, "PATCH", chain_url(chain), {"version": chain.version, field: ["NOT_A_CODE"]}
+    )
+    assert response.status_code == 400, response.content
+    assert "NOT_A_CODE" in str(response.json()[field])
+    assert (rows(TIBEntry), rows(ChainAnalysis)) == before

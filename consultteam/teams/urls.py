@@ -13,5 +13,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.team_list, name="team-list"),
     path("<uuid:team_id>/", views.team_detail, name="team-detail"),
     path("<uuid:team_id>/patterns/", textcheck_views.team_patterns, name="team-patterns"),
+    path(
+        "<uuid:team_id>/language-rules/",
+        textcheck_views.team_language_rules,
+        name="team-language-rules",
+    ),
+    path(
+        "<uuid:team_id>/language-rules/<uuid:rule_id>/edit/",
+        textcheck_views.team_language_rule_edit,
+        name="team-language-rule-edit",
+    ),
+    path(
+        "<uuid:team_id>/language-rules/<uuid:rule_id>/deactivate/",
+        textcheck_views.team_language_rule_deactivate,
+        name="team-language-rule-deactivate",
+    ),
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Q, QuerySet
+
 from consultteam.access import AnyUser, is_active_person, team_ids_of
 from consultteam.teams.models import Role, Team
 from consultteam.textcheck import registry
-from consultteam.textcheck.models import TextFlag
+from consultteam.textcheck.models import LanguageRule, TextFlag
 
 
 def can_check_text(user: AnyUser, _: None = None) -> bool:
@@ -52,3 +54,38 @@ def can_see_team_patterns(user: AnyUser, team: Team | None) -> bool:
         .filter(team_id=team.pk)
         .exists()
     )
+
+
+# --- The team's own language rules ------------------------------------------------------------
+
+
+def language_rules_visible_to(user: AnyUser) -> QuerySet[LanguageRule]:
+    """The language rules ``user`` may read: the defaults (no team) and the rules of the teams
+    where they are an active member. Nothing for anyone else. One subquery, no join."""
+    if not is_active_person(user):
+        return LanguageRule.objects.none()
+    return LanguageRule.objects.filter(Q(team__isnull=True) | Q(team_id__in=team_ids_of(user)))
+
+
+def can_view_language_rules(user: AnyUser, team: Team | None) -> bool:
+    """The team's rules page and list: its active members, whatever their role. One query."""
+    if team is None or not is_active_person(user):
+        return False
+    return team_ids_of(user).filter(team_id=team.pk).exists()
+
+
+def can_manage_language_rules(user: AnyUser, team: Team | None) -> bool:
+    """Add, change or deactivate the team's own rules: its team leader. One query."""
+    if team is None or not is_active_person(user):
+        return False
+    return team_ids_of(user, roles=[Role.TEAM_LEADER]).filter(team_id=team.pk).exists()
+
+
+def can_change_language_rule(user: AnyUser, rule: LanguageRule | None) -> bool:
+    """A team's own rule, by that team's leader; the defaults belong to the admins."""
+    return rule is not None and rule.team is not None and can_manage_language_rules(user, rule.team)
+
+
+def can_view_language_rule(user: AnyUser, rule: LanguageRule | None) -> bool:
+    """One rule: a default, or a rule of a team where ``user`` is an active member."""
+    return rule is not None and language_rules_visible_to(user).filter(pk=rule.pk).exists()

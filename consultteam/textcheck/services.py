@@ -31,8 +31,10 @@ from consultteam.textcheck.models import (
     FlagCheck,
     FlagStatus,
     LanguageRule,
+    Severity,
     TextFlag,
 )
+from consultteam.textcheck.permissions import can_manage_language_rules
 
 MAX_CHARACTERS = 20_000
 
@@ -317,3 +319,84 @@ def text_flag_resolve(*, flag: TextFlag, by: User, status: str, reason: str = ""
     flag.full_clean()
     flag.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
     return flag
+
+
+# --- A team's own language rules ----------------------------------------------------------------
+
+RULE_FIELDS = ("category", "phrases", "suggestion", "assumptions", "agreements", "severity")
+
+
+def _may_manage(by: User, team: Team | None) -> None:
+    if team is None:
+        raise PermissionDenied("The default rules are kept by the administrators.")
+    if not can_manage_language_rules(by, team):
+        raise PermissionDenied("Only the team leader can change the team's language rules.")
+
+
+@transaction.atomic
+def language_rule_add(
+    *,
+    team: Team,
+    by: User,
+    category: str,
+    phrases: Iterable[str],
+    suggestion: str,
+    assumptions: Iterable[str] = (),
+    agreements: Iterable[str] = (),
+    severity: str = Severity.CAUTION,
+) -> LanguageRule:
+    """Add a rule of ``team``'s own; it applies to the team's texts from the next check (the
+    save clears the engine's cache). Only the team leader (PermissionDenied otherwise).
+    A phrase that does not compile or an unknown code raises ValidationError naming it, and
+    nothing is saved. Audited as CREATE. Not idempotent: each call adds a rule."""
+    _may_manage(by, team)
+    rule = LanguageRule(
+        team=team,
+        category=category,
+        phrases=[phrase.strip() for phrase in phrases if phrase.strip()],
+        suggestion=suggestion.strip(),
+        assumptions=list(dict.fromkeys(assumptions)),
+        agreements=list(dict.fromkeys(agreements)),
+        severity=severity,
+    )
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def language_rule_update(
+    *, rule: LanguageRule, by: User, changes: Mapping[str, Any]
+) -> LanguageRule:
+    """Change a team rule's wording, phrases, citations, severity or whether it is active
+    (``is_active``). Only its team's leader; the defaults are the admins' (PermissionDenied).
+    Validated as in `language_rule_add`; audited as UPDATE with the names of the fields.
+    Safe to run twice."""
+    _may_manage(by, rule.team)
+    unknown = sorted(set(changes) - {*RULE_FIELDS, "is_active"})
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    rule = LanguageRule.objects.select_for_update().get(pk=rule.pk)
+    changed = []
+    for name, value in changes.items():
+        if name == "phrases":
+            value = [phrase.strip() for phrase in value if phrase.strip()]
+        elif name in ("assumptions", "agreements"):
+            value = list(dict.fromkeys(value))
+        elif name == "suggestion":
+            value = value.strip()
+        if getattr(rule, name) != value:
+            setattr(rule, name, value)
+            changed.append(name)
+    if changed:
+        rule.full_clean()
+        rule.save(update_fields=[*changed, "updated_at"])
+    return rule
+
+
+@transaction.atomic
+def language_rule_deactivate(*, rule: LanguageRule, by: User) -> LanguageRule:
+    """Stop checking for a team rule (kept, so past flags still name it; the leader can make
+    it active again). Only its team's leader. Safe to run twice: a rule already inactive is
+    left as it is, and nothing is audited the second time."""
+    return language_rule_update(rule=rule, by=by, changes={"is_active": False})

@@ -17,4 +17,16 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         api.TextFlagResolveView.as_view(),
         name="api-text-flag-resolve",
     ),
+    path(
+        "language-rules/",
+        api.LanguageRuleViewSet.as_view({"get": "list", "post": "create"}, detail=False),
+        name="api-language-rule-list",
+    ),
+    path(
+        "language-rules/<uuid:rule_id>/",
+        api.LanguageRuleViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update"}, detail=True
+        ),
+        name="api-language-rule-detail",
+    ),
 ]

@@ -1,57 +1,45 @@
-"""Meetings in the API: the schedule, the agenda, roles, attendance, action items, the
-observer's team counts and the minutes as Markdown.
-
-Thin views. Every lookup starts from `visible_to`, so a meeting (or item) of another team
-answers 404 and never appears in a list. Each action has its rule in `rules` (ActionRules
-refuses an action without one); every write goes through `agendas.services`, which re-checks
-its own rule (403 for something the caller can see) and answers with the fresh object.
-"""
+"""Meetings in the API: planning, the meeting itself, its roles, attendance, agenda and minutes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from agendas import services
+from agendas.api.common import (
+    LOCKED,
+    REFUSED,
+    MarkdownRenderer,
+    MeetingsInTimeOrder,
+    action_items_query,
+    agenda_items_of,
+    invalid,
+    item_of,
+    member_named,
+    visible_target,
+)
 from agendas.choices import AttendanceStatus
 from agendas.exports import minutes_markdown
-from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
+from agendas.models import Attendance, Meeting, RoleAssignment
 from agendas.permissions import (
-    can_change_action_item,
-    can_change_agenda_item,
     can_list_meetings,
-    can_move_agenda_item,
     can_raise_observer_flag,
-    can_run_agenda_item,
     can_run_meeting,
     can_schedule_meeting,
     can_submit_agenda_item,
-    can_view_action_item,
-    can_view_agenda_item,
     can_view_meeting,
-    can_view_observer_summary,
     can_write_minutes,
 )
 from agendas.serializers import (
     ActionItemAddInput,
-    ActionItemFilter,
     ActionItemSerializer,
-    ActionItemUpdateInput,
-    AgendaItemDiscussInput,
-    AgendaItemFieldsInput,
-    AgendaItemMoveInput,
     AgendaItemSerializer,
     AgendaItemSubmitInput,
     AgendaItemSubmittedSerializer,
@@ -67,110 +55,17 @@ from agendas.serializers import (
     MeetingUpdateInput,
     ObserverFlagInput,
     ObserverFlagSerializer,
-    ObserverSummaryQuery,
-    ObserverSummarySerializer,
     RoleAssignInput,
     RoleAssignmentSerializer,
     RoleSwapInput,
 )
 from cases.api import _case_named, _person
 from cases.models import ChainAnalysis, TIBEntry
-from consultteam.access import ActionRules, AnyUser
-from consultteam.accounts.models import User
+from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
-
-REFUSED = OpenApiResponse(description="You can see it, but your role cannot make this change.")
-LOCKED = OpenApiResponse(
-    description="The meeting has started or is completed (its record is locked), or someone "
-    "saved the meeting after the version you name."
-)
-
-
-class MeetingsInTimeOrder(CursorPagination):
-    # Latest first; the id breaks ties between meetings at the same moment.
-    ordering = ("-starts_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class NewestFirst(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class MarkdownRenderer(BaseRenderer):
-    media_type = "text/markdown"
-    format = "md"
-    charset = "utf-8"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Any = None,
-    ) -> bytes:
-        # An error (404, 401) comes as a dict: written out as JSON text.
-        return (data if isinstance(data, str) else json.dumps(data)).encode()
-
-
-def _invalid(field: str, message: str) -> serializers.ValidationError:
-    return serializers.ValidationError({field: [message]})
-
-
-def _member_named(meeting: Meeting, user_id: Any, field: str) -> User:
-    """A person a request names, among the current members of the meeting's team (else 400)."""
-    person = User.objects.filter(
-        public_id=user_id,
-        is_active=True,
-        memberships__team_id=meeting.team_id,
-        memberships__is_active=True,
-    ).first()
-    if person is None:
-        raise _invalid(field, "There is no current member of this team with this id.")
-    return person
-
-
-def _item_of(meeting: Meeting, item_id: Any, field: str = "agenda_item") -> AgendaItem | None:
-    if item_id is None:
-        return None
-    item = AgendaItem.objects.filter(meeting=meeting, public_id=item_id).first()
-    if item is None:
-        raise _invalid(field, "There is no item with this id on this meeting.")
-    return item
-
-
-def _visible(user: AnyUser, model: type[TIBEntry | ChainAnalysis], obj_id: Any, field: str) -> Any:
-    if obj_id is None:
-        return None
-    found = model.objects.visible_to(user).filter(public_id=obj_id).first()
-    if found is None:
-        raise _invalid(field, "There is nothing with this id that you can see.")
-    return found
-
-
-def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """A meeting's items with everything their rendering reads (one query)."""
-    return AgendaItem.objects.filter(meeting=meeting).select_related(
-        "meeting__team",
-        "submitter",
-        "case",
-        "tib_entry",
-        "chain_analysis",
-        "carried_from__meeting__team",
-    )
-
-
-def action_items_query() -> QuerySet[ActionItem]:
-    return ActionItem.objects.select_related(
-        "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
-    )
-
 
 # --- Meetings -----------------------------------------------------------------------------------
 
@@ -253,7 +148,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         team = Team.objects.visible_to(request.user).filter(public_id=body.validated_data["team"])
         found = team.first()
         if found is None:
-            raise _invalid("team", "There is no team with this id.")
+            raise invalid("team", "There is no team with this id.")
         created = services.meetings_plan(
             team=found, by=_person(request), weeks=body.validated_data["weeks"]
         )
@@ -381,8 +276,8 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             by=_person(request),
             case=_case_named(user, data.pop("case", None)),
-            tib_entry=_visible(user, TIBEntry, data.pop("tib_entry", None), "tib_entry"),
-            chain_analysis=_visible(
+            tib_entry=visible_target(user, TIBEntry, data.pop("tib_entry", None), "tib_entry"),
+            chain_analysis=visible_target(
                 user, ChainAnalysis, data.pop("chain_analysis", None), "chain_analysis"
             ),
             **data,
@@ -417,7 +312,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         services.role_assign(
             meeting=meeting,
             role=body.validated_data["role"],
-            member=_member_named(meeting, body.validated_data["member"], "member"),
+            member=member_named(meeting, body.validated_data["member"], "member"),
             by=_person(request),
         )
         return self._roles(meeting)
@@ -447,7 +342,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         services.role_swap(
             meeting=meeting,
             role=body.validated_data["role"],
-            with_member=_member_named(meeting, body.validated_data["with_member"], "with_member"),
+            with_member=member_named(meeting, body.validated_data["with_member"], "with_member"),
             by=_person(request),
         )
         return self._roles(meeting)
@@ -475,7 +370,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         body.is_valid(raise_exception=True)
         by = _person(request)
         member_id = body.validated_data.get("member")
-        member = by if member_id is None else _member_named(meeting, member_id, "member")
+        member = by if member_id is None else member_named(meeting, member_id, "member")
         if body.validated_data["status"] == AttendanceStatus.ABSENT_NOTIFIED:
             services.attendance_notify_absence(meeting=meeting, member=member, by=by)
         else:
@@ -508,9 +403,9 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         created = services.action_item_add(
             meeting=meeting,
             by=_person(request),
-            owner=_member_named(meeting, data["owner"], "owner"),
+            owner=member_named(meeting, data["owner"], "owner"),
             description=data["description"],
-            agenda_item=_item_of(meeting, data.get("agenda_item")),
+            agenda_item=item_of(meeting, data.get("agenda_item")),
             due_on=data.get("due_on"),
         )
         fresh = action_items_query().get(pk=created.pk)
@@ -531,13 +426,13 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         code = data.get("agreement")
         agreement = Agreement.objects.active().filter(code=code).first() if code else None
         if code and agreement is None:
-            raise _invalid("agreement", "This agreement is not in use.")
+            raise invalid("agreement", "This agreement is not in use.")
         flag = services.observer_flag_raise(
             meeting=meeting,
             by=_person(request),
             reason=data["reason"],
             agreement=agreement,
-            agenda_item=_item_of(meeting, data.get("agenda_item")),
+            agenda_item=item_of(meeting, data.get("agenda_item")),
         )
         return Response(ObserverFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
@@ -555,190 +450,3 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         meeting = self.get_object()
         audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
         return Response(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
-
-
-# --- Agenda items -------------------------------------------------------------------------------
-
-
-@extend_schema(tags=["agenda-items"])
-class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
-    """One agenda item: its submitter changes it until the meeting starts; whoever runs the
-    meeting moves it (with a reason), marks it discussed or defers it."""
-
-    permission_classes = [ActionRules]
-    rules: ClassVar = {
-        "retrieve": can_view_agenda_item,
-        "partial_update": can_change_agenda_item,
-        "move": can_move_agenda_item,
-        "discuss": can_run_agenda_item,
-        "defer": can_run_agenda_item,
-    }
-    lookup_field = "public_id"
-    lookup_url_kwarg = "item_id"
-    serializer_class = AgendaItemSerializer
-
-    def get_queryset(self) -> QuerySet[AgendaItem]:
-        return AgendaItem.objects.visible_to(self.request.user).select_related(
-            "meeting__team",
-            "submitter",
-            "case",
-            "tib_entry",
-            "chain_analysis",
-            "carried_from__meeting__team",
-        )
-
-    def _detail(self, item: AgendaItem) -> dict[str, Any]:
-        fresh = self.get_queryset().get(pk=item.pk)
-        agenda = services.agenda_for(fresh.meeting)
-        positions = {entry.pk: place for place, entry in enumerate(agenda.items, start=1)}
-        return dict(AgendaItemSerializer(fresh, context={"positions": positions}).data)
-
-    def retrieve(self, request: Request, item_id: str) -> Response:
-        """One item, with its place on the agenda."""
-        return Response(self._detail(self.get_object()))
-
-    @extend_schema(
-        request=AgendaItemFieldsInput,
-        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
-    )
-    def partial_update(self, request: Request, item_id: str) -> Response:
-        """Change your item until the meeting starts; status WITHDRAWN takes it off."""
-        item = self.get_object()
-        body = AgendaItemFieldsInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.agenda_item_update(item=item, by=_person(request), changes=body.validated_data)
-        return Response(self._detail(item))
-
-    @extend_schema(
-        request=AgendaItemMoveInput,
-        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
-    )
-    @action(detail=True, methods=["post"])
-    def move(self, request: Request, item_id: str) -> Response:
-        """Put the item at a place on the agenda (null: back in computed order). A reason is
-        required; the move is audited."""
-        item = self.get_object()
-        body = AgendaItemMoveInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.agenda_item_move(
-            item=item,
-            by=_person(request),
-            position=body.validated_data["position"],
-            reason=body.validated_data["reason"],
-        )
-        return Response(self._detail(item))
-
-    @extend_schema(
-        request=AgendaItemDiscussInput,
-        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
-    )
-    @action(detail=True, methods=["post"])
-    def discuss(self, request: Request, item_id: str) -> Response:
-        """Mark it discussed, with the outcome and the minutes it took."""
-        item = self.get_object()
-        body = AgendaItemDiscussInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.agenda_item_discuss(
-            item=item,
-            by=_person(request),
-            outcome=body.validated_data["outcome"],
-            actual_minutes=body.validated_data.get("actual_minutes"),
-        )
-        return Response(self._detail(item))
-
-    @extend_schema(request=None, responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED})
-    @action(detail=True, methods=["post"])
-    def defer(self, request: Request, item_id: str) -> Response:
-        """Leave it for the next meeting (completing this one carries it there)."""
-        item = self.get_object()
-        services.agenda_item_defer(item=item, by=_person(request))
-        return Response(self._detail(item))
-
-
-# --- Action items -------------------------------------------------------------------------------
-
-
-@extend_schema(tags=["action-items"])
-class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
-    """Commitments made in meetings. Every member of the team reads them; the owner marks one
-    done; whoever writes the minutes corrects it."""
-
-    permission_classes = [ActionRules]
-    rules: ClassVar = {
-        "list": can_list_meetings,
-        "retrieve": can_view_action_item,
-        "partial_update": can_change_action_item,
-    }
-    lookup_field = "public_id"
-    lookup_url_kwarg = "action_id"
-    serializer_class = ActionItemSerializer
-    pagination_class = NewestFirst
-
-    def get_queryset(self) -> QuerySet[ActionItem]:
-        return ActionItem.objects.visible_to(self.request.user).select_related(
-            "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
-        )
-
-    @extend_schema(parameters=[ActionItemFilter])
-    def list(self, request: Request) -> Response:
-        """Action items of your teams, newest first (`mine`, `status`, `meeting` narrow it)."""
-        query = ActionItemFilter(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        actions = self.get_queryset()
-        if params.get("mine"):
-            actions = actions.filter(owner_id=request.user.pk)
-        if "status" in params:
-            actions = actions.filter(status=params["status"])
-        if "meeting" in params:
-            actions = actions.filter(meeting__public_id=params["meeting"])
-        page = self.paginate_queryset(actions)
-        return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
-
-    def retrieve(self, request: Request, action_id: str) -> Response:
-        return Response(ActionItemSerializer(self.get_object()).data)
-
-    @extend_schema(
-        request=ActionItemUpdateInput,
-        responses={200: ActionItemSerializer, 403: REFUSED, 409: LOCKED},
-    )
-    def partial_update(self, request: Request, action_id: str) -> Response:
-        """Mark it done or dropped (its owner), or correct it (whoever writes the minutes)."""
-        action_item = self.get_object()
-        body = ActionItemUpdateInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        changes = dict(body.validated_data)
-        if "owner" in changes:
-            changes["owner"] = _member_named(action_item.meeting, changes["owner"], "owner")
-        services.action_item_update(action=action_item, by=_person(request), changes=changes)
-        return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
-
-
-# --- The observer's team counts ------------------------------------------------------------------
-
-
-@extend_schema(tags=["meetings"])
-class ObserverSummaryView(APIView):
-    """How often each reason and agreement was named at a team's meetings: counts for the
-    team, never per person. Members of the team read it; anyone else gets 404."""
-
-    permission_classes = [ActionRules]
-    rules: ClassVar = {"get": can_list_meetings}
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."
-            ),
-            ObserverSummaryQuery,
-        ],
-        responses={200: ObserverSummarySerializer},
-    )
-    def get(self, request: Request, team_id: str) -> Response:
-        team = Team.objects.filter(public_id=team_id).first()
-        if team is None or not can_view_observer_summary(request.user, team):
-            raise Http404
-        query = ObserverSummaryQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        summary = services.observer_summary(team=team, since=query.validated_data.get("since"))
-        return Response(ObserverSummarySerializer(summary).data)

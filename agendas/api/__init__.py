@@ -1,0 +1,21 @@
+"""Meetings in the API: the schedule, the agenda, roles, attendance, action items, the
+observer's team counts and the minutes as Markdown.
+
+Thin views. Every lookup starts from `visible_to`, so a meeting (or item) of another team
+answers 404 and never appears in a list. Each action has its rule in `rules` (ActionRules
+refuses an action without one); every write goes through `agendas.services`, which re-checks
+its own rule (403 for something the caller can see) and answers with the fresh object.
+"""
+
+from agendas.api.common import action_items_query, agenda_items_of
+from agendas.api.items import ActionItemViewSet, AgendaItemViewSet, ObserverSummaryView
+from agendas.api.meetings import MeetingViewSet
+
+__all__ = [
+    "ActionItemViewSet",
+    "AgendaItemViewSet",
+    "MeetingViewSet",
+    "ObserverSummaryView",
+    "action_items_query",
+    "agenda_items_of",
+]

@@ -1,0 +1,108 @@
+"""What the meeting API views share: pagination, renderers, lookups, answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer
+
+from agendas.models import ActionItem, AgendaItem, Meeting
+from cases.models import ChainAnalysis, TIBEntry
+from consultteam.access import AnyUser
+from consultteam.accounts.models import User
+
+REFUSED = OpenApiResponse(description="You can see it, but your role cannot make this change.")
+LOCKED = OpenApiResponse(
+    description="The meeting has started or is completed (its record is locked), or someone "
+    "saved the meeting after the version you name."
+)
+
+
+class MeetingsInTimeOrder(CursorPagination):
+    # Latest first; the id breaks ties between meetings at the same moment.
+    ordering = ("-starts_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class MarkdownRenderer(BaseRenderer):
+    media_type = "text/markdown"
+    format = "md"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Any = None,
+    ) -> bytes:
+        # An error (404, 401) comes as a dict: written out as JSON text.
+        return (data if isinstance(data, str) else json.dumps(data)).encode()
+
+
+def invalid(field: str, message: str) -> serializers.ValidationError:
+    return serializers.ValidationError({field: [message]})
+
+
+def member_named(meeting: Meeting, user_id: Any, field: str) -> User:
+    """A person a request names, among the current members of the meeting's team (else 400)."""
+    person = User.objects.filter(
+        public_id=user_id,
+        is_active=True,
+        memberships__team_id=meeting.team_id,
+        memberships__is_active=True,
+    ).first()
+    if person is None:
+        raise invalid(field, "There is no current member of this team with this id.")
+    return person
+
+
+def item_of(meeting: Meeting, item_id: Any, field: str = "agenda_item") -> AgendaItem | None:
+    if item_id is None:
+        return None
+    item = AgendaItem.objects.filter(meeting=meeting, public_id=item_id).first()
+    if item is None:
+        raise invalid(field, "There is no item with this id on this meeting.")
+    return item
+
+
+def visible_target(
+    user: AnyUser, model: type[TIBEntry | ChainAnalysis], obj_id: Any, field: str
+) -> Any:
+    if obj_id is None:
+        return None
+    found = model.objects.visible_to(user).filter(public_id=obj_id).first()
+    if found is None:
+        raise invalid(field, "There is nothing with this id that you can see.")
+    return found
+
+
+def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """A meeting's items with everything their rendering reads (one query)."""
+    return AgendaItem.objects.filter(meeting=meeting).select_related(
+        "meeting__team",
+        "submitter",
+        "case",
+        "tib_entry",
+        "chain_analysis",
+        "carried_from__meeting__team",
+    )
+
+
+def action_items_query() -> QuerySet[ActionItem]:
+    return ActionItem.objects.select_related(
+        "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
+    )

@@ -1,0 +1,234 @@
+"""Agenda items, action items and the observer's team counts in the API."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agendas import services
+from agendas.api.common import (
+    LOCKED,
+    REFUSED,
+    NewestFirst,
+    member_named,
+)
+from agendas.models import ActionItem, AgendaItem
+from agendas.permissions import (
+    can_change_action_item,
+    can_change_agenda_item,
+    can_list_meetings,
+    can_move_agenda_item,
+    can_run_agenda_item,
+    can_view_action_item,
+    can_view_agenda_item,
+    can_view_observer_summary,
+)
+from agendas.serializers import (
+    ActionItemFilter,
+    ActionItemSerializer,
+    ActionItemUpdateInput,
+    AgendaItemDiscussInput,
+    AgendaItemFieldsInput,
+    AgendaItemMoveInput,
+    AgendaItemSerializer,
+    ObserverSummaryQuery,
+    ObserverSummarySerializer,
+)
+from cases.api import _person
+from consultteam.access import ActionRules
+from consultteam.teams.models import Team
+
+# --- Agenda items -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["agenda-items"])
+class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
+    """One agenda item: its submitter changes it until the meeting starts; whoever runs the
+    meeting moves it (with a reason), marks it discussed or defers it."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {
+        "retrieve": can_view_agenda_item,
+        "partial_update": can_change_agenda_item,
+        "move": can_move_agenda_item,
+        "discuss": can_run_agenda_item,
+        "defer": can_run_agenda_item,
+    }
+    lookup_field = "public_id"
+    lookup_url_kwarg = "item_id"
+    serializer_class = AgendaItemSerializer
+
+    def get_queryset(self) -> QuerySet[AgendaItem]:
+        return AgendaItem.objects.visible_to(self.request.user).select_related(
+            "meeting__team",
+            "submitter",
+            "case",
+            "tib_entry",
+            "chain_analysis",
+            "carried_from__meeting__team",
+        )
+
+    def _detail(self, item: AgendaItem) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=item.pk)
+        agenda = services.agenda_for(fresh.meeting)
+        positions = {entry.pk: place for place, entry in enumerate(agenda.items, start=1)}
+        return dict(AgendaItemSerializer(fresh, context={"positions": positions}).data)
+
+    def retrieve(self, request: Request, item_id: str) -> Response:
+        """One item, with its place on the agenda."""
+        return Response(self._detail(self.get_object()))
+
+    @extend_schema(
+        request=AgendaItemFieldsInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    def partial_update(self, request: Request, item_id: str) -> Response:
+        """Change your item until the meeting starts; status WITHDRAWN takes it off."""
+        item = self.get_object()
+        body = AgendaItemFieldsInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_update(item=item, by=_person(request), changes=body.validated_data)
+        return Response(self._detail(item))
+
+    @extend_schema(
+        request=AgendaItemMoveInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, item_id: str) -> Response:
+        """Put the item at a place on the agenda (null: back in computed order). A reason is
+        required; the move is audited."""
+        item = self.get_object()
+        body = AgendaItemMoveInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_move(
+            item=item,
+            by=_person(request),
+            position=body.validated_data["position"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(self._detail(item))
+
+    @extend_schema(
+        request=AgendaItemDiscussInput,
+        responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def discuss(self, request: Request, item_id: str) -> Response:
+        """Mark it discussed, with the outcome and the minutes it took."""
+        item = self.get_object()
+        body = AgendaItemDiscussInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agenda_item_discuss(
+            item=item,
+            by=_person(request),
+            outcome=body.validated_data["outcome"],
+            actual_minutes=body.validated_data.get("actual_minutes"),
+        )
+        return Response(self._detail(item))
+
+    @extend_schema(request=None, responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED})
+    @action(detail=True, methods=["post"])
+    def defer(self, request: Request, item_id: str) -> Response:
+        """Leave it for the next meeting (completing this one carries it there)."""
+        item = self.get_object()
+        services.agenda_item_defer(item=item, by=_person(request))
+        return Response(self._detail(item))
+
+
+# --- Action items -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["action-items"])
+class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
+    """Commitments made in meetings. Every member of the team reads them; the owner marks one
+    done; whoever writes the minutes corrects it."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {
+        "list": can_list_meetings,
+        "retrieve": can_view_action_item,
+        "partial_update": can_change_action_item,
+    }
+    lookup_field = "public_id"
+    lookup_url_kwarg = "action_id"
+    serializer_class = ActionItemSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        return ActionItem.objects.visible_to(self.request.user).select_related(
+            "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
+        )
+
+    @extend_schema(parameters=[ActionItemFilter])
+    def list(self, request: Request) -> Response:
+        """Action items of your teams, newest first (`mine`, `status`, `meeting` narrow it)."""
+        query = ActionItemFilter(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        actions = self.get_queryset()
+        if params.get("mine"):
+            actions = actions.filter(owner_id=request.user.pk)
+        if "status" in params:
+            actions = actions.filter(status=params["status"])
+        if "meeting" in params:
+            actions = actions.filter(meeting__public_id=params["meeting"])
+        page = self.paginate_queryset(actions)
+        return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, action_id: str) -> Response:
+        return Response(ActionItemSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=ActionItemUpdateInput,
+        responses={200: ActionItemSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    def partial_update(self, request: Request, action_id: str) -> Response:
+        """Mark it done or dropped (its owner), or correct it (whoever writes the minutes)."""
+        action_item = self.get_object()
+        body = ActionItemUpdateInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        if "owner" in changes:
+            changes["owner"] = member_named(action_item.meeting, changes["owner"], "owner")
+        services.action_item_update(action=action_item, by=_person(request), changes=changes)
+        return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
+
+
+# --- The observer's team counts ------------------------------------------------------------------
+
+
+@extend_schema(tags=["meetings"])
+class ObserverSummaryView(APIView):
+    """How often each reason and agreement was named at a team's meetings: counts for the
+    team, never per person. Members of the team read it; anyone else gets 404."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {"get": can_list_meetings}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."
+            ),
+            ObserverSummaryQuery,
+        ],
+        responses={200: ObserverSummarySerializer},
+    )
+    def get(self, request: Request, team_id: str) -> Response:
+        team = Team.objects.filter(public_id=team_id).first()
+        if team is None or not can_view_observer_summary(request.user, team):
+            raise Http404
+        query = ObserverSummaryQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        summary = services.observer_summary(team=team, since=query.validated_data.get("since"))
+        return Response(ObserverSummarySerializer(summary).data)

@@ -1,0 +1,43 @@
+"""The meeting's pages. Thin: each view fetches through `visible_to` (404 for a meeting of
+another team), asks a predicate before showing or taking a change (403), and leaves every write
+to agendas/services."""
+
+from agendas.views.meetings import (
+    agenda_item_move,
+    agenda_item_new,
+    meeting_absence,
+    meeting_detail,
+    meeting_list,
+    meeting_minutes_md,
+    meeting_role_swap,
+    meetings_plan,
+)
+from agendas.views.run import (
+    action_item_new,
+    agenda_item_defer,
+    agenda_item_discuss,
+    meeting_complete,
+    meeting_minutes,
+    meeting_run,
+    meeting_start,
+    observer_flag_new,
+)
+
+__all__ = [
+    "action_item_new",
+    "agenda_item_defer",
+    "agenda_item_discuss",
+    "agenda_item_move",
+    "agenda_item_new",
+    "meeting_absence",
+    "meeting_complete",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_minutes",
+    "meeting_minutes_md",
+    "meeting_role_swap",
+    "meeting_run",
+    "meeting_start",
+    "meetings_plan",
+    "observer_flag_new",
+]

@@ -1,0 +1,38 @@
+"""What the meeting's pages share: who is asking, the one way to fetch what they may see (404
+otherwise), and the people a form may name."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from agendas.models import AgendaItem, Meeting
+from cases.views._common import person
+from consultteam.accounts.models import User
+from consultteam.teams.models import Membership
+
+__all__ = ["members_of", "person", "visible_item", "visible_meeting"]
+
+
+def visible_meeting(user: User, meeting_id: uuid.UUID) -> Meeting:
+    """A meeting of one of the user's teams, or 404: a meeting of another team does not exist
+    for them."""
+    return get_object_or_404(
+        Meeting.objects.visible_to(user).select_related("team", "agreement"),
+        public_id=meeting_id,
+    )
+
+
+def visible_item(user: User, item_id: uuid.UUID) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.visible_to(user).select_related("meeting__team", "case"),
+        public_id=item_id,
+    )
+
+
+def members_of(meeting: Meeting) -> QuerySet[User]:
+    """The team's current members, by name: whom a role, an action or a notice may name."""
+    ids = Membership.objects.current().filter(team_id=meeting.team_id).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")

@@ -1,0 +1,431 @@
+"""The meetings of my teams, one meeting's page (roles, attendance, the agenda and its time
+budget), bringing an item, a leader's move, and the Markdown minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agendas import services
+from agendas.choices import (
+    OPEN_MEETING_STATUSES,
+    AttendanceStatus,
+    MeetingRole,
+    MeetingStatus,
+    Section,
+    Urgency,
+)
+from agendas.exports import minutes_markdown
+from agendas.forms import (
+    AbsenceForm,
+    AgendaItemForm,
+    AgendaItemMoveForm,
+    MeetingsPlanForm,
+    RoleSwapForm,
+)
+from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
+from agendas.permissions import (
+    can_move_agenda_item,
+    can_plan_meetings,
+    can_raise_observer_flag,
+    can_run_meeting,
+    can_submit_agenda_item,
+    can_write_minutes,
+)
+from agendas.views._common import members_of, person, visible_item, visible_meeting
+from cases.forms import add_service_errors
+from cases.models import Case
+from cases.views._common import member_teams
+from consultteam.accounts.models import User
+from consultteam.audit.models import Action
+from consultteam.audit.services import audit_record
+from consultteam.errors import Conflict
+from consultteam.teams.models import Team
+from consultteam.teams.permissions import can_lead_team
+
+UPCOMING = 6  # meetings shown ahead, per team
+RECENT = 5  # meetings shown behind, per team
+BAR_WIDTH = 400  # the time budget's SVG, in its own units
+
+
+# --- Meetings of my teams ------------------------------------------------------------------------
+
+
+def _with_mine(meetings: Any, user: User) -> Any:
+    """Each meeting with the user's own roles and attendance, two queries for the whole list."""
+    return meetings.select_related("team").prefetch_related(
+        Prefetch("roles", queryset=RoleAssignment.objects.filter(member=user), to_attr="my_roles"),
+        Prefetch(
+            "attendance", queryset=Attendance.objects.filter(member=user), to_attr="my_attendance"
+        ),
+    )
+
+
+def _list_page(
+    request: HttpRequest, user: User, *, plan_errors: list[str] | None = None, status: int = 200
+) -> HttpResponse:
+    now = timezone.now()
+    # Started up to a day ago and not closed: still "upcoming" (it may be running now).
+    recent_edge = now - dt.timedelta(hours=24)
+    teams = []
+    for team in member_teams(user).order_by("name"):
+        visible = Meeting.objects.visible_to(user).filter(team=team)
+        upcoming = _with_mine(
+            visible.filter(status__in=OPEN_MEETING_STATUSES, starts_at__gte=recent_edge).order_by(
+                "starts_at", "id"
+            ),
+            user,
+        )[:UPCOMING]
+        recent = _with_mine(
+            visible.filter(starts_at__lt=now)
+            .exclude(status__in=OPEN_MEETING_STATUSES, starts_at__gte=recent_edge)
+            .order_by("-starts_at", "-id"),
+            user,
+        )[:RECENT]
+        teams.append(
+            {
+                "team": team,
+                "upcoming": list(upcoming),
+                "recent": list(recent),
+                "can_plan": can_plan_meetings(user, team),
+            }
+        )
+    context = {"teams": teams, "plan_errors": plan_errors or []}
+    return render(request, "agendas/meeting_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming and recent meetings of each of my teams, with my roles and attendance."""
+    return _list_page(request, person(request))
+
+
+@login_required
+@require_POST
+def meetings_plan(request: HttpRequest) -> HttpResponse:
+    """Plan the coming weeks of a team I lead from its cadence. Safe to repeat."""
+    user = person(request)
+    led = [team.pk for team in member_teams(user) if can_plan_meetings(user, team)]
+    if not led:
+        raise PermissionDenied("Only a team leader plans the team's meetings.")
+    form = MeetingsPlanForm(request.POST, teams=Team.objects.filter(pk__in=led))
+    if form.is_valid():
+        try:
+            created = services.meetings_plan(
+                team=form.cleaned_data["team"], by=user, weeks=form.cleaned_data["weeks"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            team = form.cleaned_data["team"]
+            if created:
+                messages.success(request, f"Planned {len(created)} meeting(s) for {team.name}.")
+            else:
+                messages.info(request, f"{team.name}'s coming weeks were already planned.")
+            return redirect("meeting-list")
+    errors = [str(error) for errors in form.errors.values() for error in errors]
+    return _list_page(request, user, plan_errors=errors, status=400)
+
+
+# --- One meeting -------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One waiting item on the agenda page, with its place and whether it fits in the time."""
+
+    place: int
+    item: AgendaItem
+    fits: bool
+    move_form: AgendaItemMoveForm | None
+
+
+def _time_bar(requested: int, length: int) -> dict[str, int]:
+    """Widths (in BAR_WIDTH units) of the meeting's length, the minutes asked for, and the part
+    of those past the meeting's end."""
+    scale = max(requested, length, 1)
+    length_w = round(BAR_WIDTH * length / scale)
+    requested_w = round(BAR_WIDTH * requested / scale)
+    return {
+        "width": BAR_WIDTH,
+        "length": length_w,
+        "requested": min(requested_w, length_w),
+        "over_x": length_w,
+        "over": max(0, requested_w - length_w),
+    }
+
+
+def _move_form(item: AgendaItem, data: Any = None) -> AgendaItemMoveForm:
+    return AgendaItemMoveForm(data, auto_id=f"move-{item.public_id}-%s")
+
+
+def detail_page(
+    request: HttpRequest,
+    user: User,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    failed_move: tuple[AgendaItem, AgendaItemMoveForm] | None = None,
+    swap_form: RoleSwapForm | None = None,
+) -> HttpResponse:
+    """The meeting's page; a failed form comes back bound, with what was typed."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "submitter", "carried_from__meeting__team")
+        .prefetch_related("carried_to__meeting__team")
+    )
+    agenda = services.agenda_for(meeting, items)
+    will_not_fit = {item.pk for item in agenda.will_not_fit}
+    open_meeting = meeting.status in OPEN_MEETING_STATUSES
+    runs = can_run_meeting(user, meeting)
+    may_move = open_meeting and runs
+    entries = []
+    for place, item in enumerate(agenda.items, start=1):
+        form = None
+        if may_move:
+            form = failed_move[1] if failed_move and failed_move[0].pk == item.pk else None
+            form = form or _move_form(item)
+        entries.append(Entry(place, item, item.pk not in will_not_fit, form))
+    # Runs of the same section, in the computed order (a moved item may start a run of its own).
+    sections = [
+        {"label": Section(code).label, "entries": list(group)}
+        for code, group in itertools.groupby(entries, key=lambda entry: entry.item.section)
+    ]
+    waiting = {item.pk for item in agenda.items}
+    settled = sorted(
+        (item for item in items if item.pk not in waiting), key=services.agenda.order_key
+    )
+    roles = sorted(
+        RoleAssignment.objects.filter(meeting=meeting).select_related("member"),
+        key=lambda assignment: MeetingRole.values.index(assignment.role),
+    )
+    attendance = list(Attendance.objects.filter(meeting=meeting).select_related("member"))
+    before_start = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
+    is_team_leader = can_lead_team(user, meeting.team)
+    my_notice = next(
+        (
+            row
+            for row in attendance
+            if row.member_id == user.pk and row.status == AttendanceStatus.ABSENT_NOTIFIED
+        ),
+        None,
+    )
+    absence_form = None
+    if before_start and (is_team_leader or my_notice is None):
+        members = members_of(meeting) if is_team_leader else members_of(meeting).filter(pk=user.pk)
+        absence_form = AbsenceForm(members=members)
+    if swap_form is None and before_start:
+        choices = [
+            (assignment.role, assignment.get_role_display())
+            for assignment in roles
+            if is_team_leader or assignment.member_id == user.pk
+        ]
+        if choices:
+            swap_form = RoleSwapForm(roles=choices, members=members_of(meeting))
+    actions = list(
+        ActionItem.objects.filter(meeting=meeting)
+        .select_related("owner", "due_meeting__team", "carried_from__meeting__team")
+        .prefetch_related("carried_to__meeting__team")
+    )
+    context = {
+        "meeting": meeting,
+        "agenda": agenda,
+        "sections": sections,
+        "settled": settled,
+        "bar": _time_bar(agenda.minutes_requested, agenda.meeting_minutes),
+        "imminent": [item for item in agenda.items if item.urgency == Urgency.IMMINENT],
+        "runs": runs,
+        "may_move": may_move,
+        "open_meeting": open_meeting,
+        "can_submit": open_meeting and can_submit_agenda_item(user, meeting),
+        "can_take_part": can_write_minutes(user, meeting) or can_raise_observer_flag(user, meeting),
+        "is_team_leader": is_team_leader,
+        "roles": roles,
+        "attendance": attendance,
+        "my_notice": my_notice,
+        "absence_form": absence_form,
+        "swap_form": swap_form,
+        "actions": actions,
+        "completed": meeting.status == MeetingStatus.COMPLETED,
+    }
+    return render(request, "agendas/meeting_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The meeting: roles, attendance, the agenda in its computed order with its time budget."""
+    user = person(request)
+    return detail_page(request, user, visible_meeting(user, meeting_id))
+
+
+def _to_meeting(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    url = reverse("meeting-detail", kwargs={"meeting_id": meeting.public_id})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@login_required
+@require_POST
+def meeting_absence(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Send notice that I (or, the team leader, a member) will miss the meeting. Roles the
+    absent member held go to the next in turn."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    form = AbsenceForm(request.POST, members=members_of(meeting))
+    if not form.is_valid():
+        messages.error(request, "Choose a current member of the team.")
+        return detail_page(request, user, meeting, status=400)
+    member = form.cleaned_data["member"] or user
+    try:
+        services.attendance_notify_absence(meeting=meeting, member=member, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return detail_page(request, user, meeting, status=400)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return detail_page(request, user, meeting, status=409)
+    who = "your" if member.pk == user.pk else f"{member.display_name}'s"
+    messages.success(request, f"Noted {who} absence. Roles held go to the next member in turn.")
+    return _to_meeting(meeting, "attendance-heading")
+
+
+@login_required
+@require_POST
+def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Hand a role to another member: its holder, or the team leader. Recorded as a swap."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    held = RoleAssignment.objects.filter(meeting=meeting)
+    if not can_lead_team(user, meeting.team):
+        held = held.filter(member=user)
+        if not held.exists():
+            raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
+    choices = [(a.role, a.get_role_display()) for a in held]
+    form = RoleSwapForm(request.POST, roles=choices, members=members_of(meeting))
+    status = 400
+    if form.is_valid():
+        try:
+            services.role_swap(
+                meeting=meeting,
+                role=form.cleaned_data["role"],
+                with_member=form.cleaned_data["with_member"],
+                by=user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            messages.success(request, "Role handed over (recorded as a swap).")
+            return _to_meeting(meeting, "roles-heading")
+    return detail_page(request, user, meeting, status=status, swap_form=form)
+
+
+# --- Bringing and moving items -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Bring an item to the meeting. Past the team's cutoff it goes to the next meeting (the
+    message says which), unless it is imminent risk."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    if not can_submit_agenda_item(user, meeting):
+        raise PermissionDenied("Clinicians of the team bring items to its meeting.")
+    cases = Case.objects.visible_to(user).filter(team_id=meeting.team_id).order_by("code")
+    form = AgendaItemForm(request.POST if request.method == "POST" else None, cases=cases)
+    status = 400 if form.is_bound else 200
+    if form.is_bound and form.is_valid():
+        data = dict(form.cleaned_data)
+        case, title = data.pop("case"), data.pop("title")
+        try:
+            submitted = services.agenda_item_submit(
+                meeting=meeting, by=user, title=title, case=case, **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            messages.success(request, f"“{submitted.item.title}” is on the agenda.")
+            if submitted.notice:
+                messages.warning(request, submitted.notice)
+            return _to_meeting(submitted.item.meeting, f"item-{submitted.item.public_id}")
+    context = {"meeting": meeting, "form": form, "cutoff": services.cutoff_of(meeting)}
+    return render(request, "agendas/agenda_item_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    """Put an item at another place (or back in its computed place), with a reason the team
+    sees: the meeting's leader or the team leader. Audited."""
+    user = person(request)
+    item = visible_item(user, item_id)
+    if not can_move_agenda_item(user, item):
+        raise PermissionDenied("Only the meeting's leader or the team leader moves items.")
+    form = _move_form(item, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.agenda_item_move(
+                item=item,
+                by=user,
+                position=form.cleaned_data["position"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            messages.success(request, f"Moved “{item.title}”: {form.cleaned_data['reason']}")
+            return _to_meeting(item.meeting, f"item-{item.public_id}")
+    return detail_page(request, user, item.meeting, status=status, failed_move=(item, form))
+
+
+# --- The record ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_minutes_md(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The meeting's record as a Markdown download: case codes only. Audited as an export."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
+    response = HttpResponse(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
+    day = meeting.local_start().date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="meeting-minutes-{day}.md"'
+    return response
+
+
+__all__ = [
+    "agenda_item_move",
+    "agenda_item_new",
+    "detail_page",
+    "meeting_absence",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_minutes_md",
+    "meeting_role_swap",
+    "meetings_plan",
+]
