@@ -1,3 +1,6 @@
+import uuid
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -13,3 +16,23 @@ class AgendasConfig(AppConfig):
         audited(m.Meeting, team_of=lambda meeting: meeting.team_id)
         for part in (m.RoleAssignment, m.Attendance, m.AgendaItem, m.ActionItem, m.ObserverFlag):
             audited(part, team_of=lambda row: row.meeting.team_id)
+        _register_text_flag_rules()
+
+
+def _register_text_flag_rules() -> None:
+    """Who may read an agenda item's text flags (whoever may see the item) and keep or dismiss
+    them (whoever may change it): the text checks ask, since they cannot import this app."""
+    from agendas.models import AgendaItem
+    from agendas.permissions import can_change_agenda_item
+    from consultteam.textcheck.registry import register
+
+    def visible(user: Any, object_id: uuid.UUID) -> AgendaItem | None:
+        return AgendaItem.objects.visible_to(user).filter(public_id=object_id).first()
+
+    register(
+        "agendas.agendaitem",
+        can_view=lambda user, oid: visible(user, oid) is not None,
+        can_change=lambda user, oid: (
+            (item := visible(user, oid)) is not None and can_change_agenda_item(user, item)
+        ),
+    )

@@ -115,6 +115,14 @@ class AgendaItemForm(PageForm):
         help_text="Only its code is shown to the team.",
     )
 
+    identifier_override = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Keep it anyway, because…",
+        help_text="Only if the check found something that could identify a client and it "
+        "must stay (for example a crisis line's number). Your reason is recorded.",
+    )
+
     def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases  # type: ignore[attr-defined]
@@ -145,6 +153,13 @@ class AgendaItemDiscussForm(PageForm):
         required=False,
         label="Minutes it took",
         widget=forms.NumberInput(attrs={"data-timer-minutes": ""}),
+    )
+    identifier_override = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Keep it anyway, because…",
+        help_text="Only if the check found something that could identify a client and it "
+        "must stay. Your reason is recorded.",
     )
 
 

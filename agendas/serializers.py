@@ -298,6 +298,12 @@ class AgendaItemFieldsInput(Input):
     question = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     minutes_requested = serializers.IntegerField(min_value=1, max_value=120, required=False)
     status = EnumField(ItemStatus, required=False)
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        write_only=True,
+        help_text="A reason to keep text the identifier check found (recorded in the audit).",
+    )
 
 
 class AgendaItemSubmitInput(AgendaItemFieldsInput):
@@ -322,6 +328,11 @@ class AgendaItemDiscussInput(Input):
     outcome = serializers.CharField(max_length=LONG_TEXT, allow_blank=True, default="")
     actual_minutes = serializers.IntegerField(
         min_value=0, max_value=240, required=False, allow_null=True
+    )
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        help_text="A reason to keep text the identifier check found (recorded in the audit).",
     )
 
 

@@ -420,3 +420,61 @@ def test_the_markdown_minutes_download_has_case_codes_only(client, world, meetin
     assert AuditEvent.objects.filter(
         action=Action.EXPORT, object_id=str(meeting.public_id)
     ).exists()
+
+
+# --- The text checks on agenda items (issue 5: every free-text field) ------------------------
+
+
+def test_an_item_with_an_identifier_is_refused_until_a_reason_is_given(client, world, meetings):
+    from consultteam.textcheck.models import TextFlag
+
+    phone = {**ITEM_FORM, "question": "She asked us to call 555-867-5309 after group."}
+    refused = _as(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
+    assert refused.status_code == 400
+    assert "identify a client" in _text(refused)
+    assert "555-867-5309" in _text(refused)  # what was typed is kept
+    assert not AgendaItem.objects.filter(title=ITEM_FORM["title"]).exists()
+
+    kept = client.post(
+        _url("agenda-item-new", meetings.first),
+        {**phone, "identifier_override": "It is the clinic's crisis line, not hers."},
+    )
+    assert kept.status_code == 302
+    item = AgendaItem.objects.get(title=ITEM_FORM["title"])
+    assert TextFlag.objects.filter(object_id=item.public_id, status="OVERRIDDEN").exists()
+    override = AuditEvent.objects.get(action=Action.OVERRIDE, object_id=str(item.public_id))
+    assert "555" not in str(override.fields)
+
+
+def test_judgmental_wording_on_an_item_is_flagged_but_saved(world, meetings):
+    from consultteam.textcheck.models import TextFlag
+
+    item = services.agenda_item_submit(
+        meeting=meetings.first,
+        by=world.tara,
+        title="Client is being manipulative about scheduling",
+        question="How do I respond?",
+    ).item
+    flags = TextFlag.objects.filter(object_id=item.public_id, status="OPEN")
+    assert {flag.category for flag in flags} == {"PEJORATIVE_LABEL"}
+
+
+def test_the_refused_item_form_offers_the_reason_field(client, world, meetings):
+    phone = {**ITEM_FORM, "question": "She asked us to call 555-867-5309 after group."}
+    refused = _as(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
+    assert 'name="identifier_override"' in _text(refused)
+
+
+def test_an_outcome_is_checked_too(world, meetings):
+    from consultteam.textcheck.services import IdentifierFound
+
+    item = services.agenda_item_submit(
+        meeting=meetings.first, by=world.tara, title="Coaching calls", question="What limit?"
+    ).item
+    services.meeting_start(meeting=meetings.first, by=world.lena)
+    with pytest.raises(IdentifierFound):
+        services.agenda_item_discuss(
+            item=item, by=world.lena, outcome="Agreed to call 555-867-5309.", actual_minutes=5
+        )
+    item.refresh_from_db()
+    assert item.status != ItemStatus.DISCUSSED

@@ -96,7 +96,11 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         item = self.get_object()
         body = AgendaItemFieldsInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.agenda_item_update(item=item, by=_person(request), changes=body.validated_data)
+        changes = dict(body.validated_data)
+        override = changes.pop("identifier_override", None)
+        services.agenda_item_update(
+            item=item, by=_person(request), changes=changes, identifier_override=override
+        )
         return Response(self._detail(item))
 
     @extend_schema(
@@ -133,6 +137,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             by=_person(request),
             outcome=body.validated_data["outcome"],
             actual_minutes=body.validated_data.get("actual_minutes"),
+            identifier_override=body.validated_data.get("identifier_override"),
         )
         return Response(self._detail(item))
 

@@ -43,6 +43,7 @@ from cases.models import Case, ChainAnalysis, TIBEntry
 from cases.services import tib_share_with_team
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.textcheck.services import text_gate
 
 # What a submitter may change on their own item until the meeting starts.
 ITEM_FIELDS = (
@@ -124,6 +125,7 @@ def agenda_item_submit(
     case: Case | None = None,
     tib_entry: TIBEntry | None = None,
     chain_analysis: ChainAnalysis | None = None,
+    identifier_override: str | None = None,
     **fields: Any,
 ) -> Submitted:
     """Bring an item to ``meeting``. Until the team's cutoff it goes on that meeting; later, it
@@ -163,7 +165,25 @@ def agenda_item_submit(
             f"on {target.local_start():%Y-%m-%d}."
         )
     save_valid(item)
+    _check_text(item, by=by, identifier_override=identifier_override, only={"title", "question"})
     return Submitted(item=item, notice=notice)
+
+
+TEXT_FIELDS = ("title", "question", "outcome")
+
+
+def _check_text(
+    item: AgendaItem, *, by: User, identifier_override: str | None, only: set[str]
+) -> None:
+    """The language check (remembered, never blocking) and the identifier check (blocks unless
+    the author gives a reason, which is audited) on the item's free text."""
+    text_gate(
+        obj=item,
+        team=item.meeting.team,
+        fields={name: getattr(item, name) for name in TEXT_FIELDS if name in only},
+        by=by,
+        identifier_override=identifier_override,
+    )
 
 
 def _editable(item: AgendaItem, doing: str) -> None:
@@ -175,7 +195,13 @@ def _editable(item: AgendaItem, doing: str) -> None:
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, by: User, changes: Mapping[str, Any]) -> AgendaItem:
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    by: User,
+    changes: Mapping[str, Any],
+    identifier_override: str | None = None,
+) -> AgendaItem:
     """Change an item (its submitter or the team leader) until the meeting starts; setting
     status WITHDRAWN takes it off the agenda. Audited with the names of the fields."""
     if not can_change_agenda_item(by, item):
@@ -187,6 +213,7 @@ def agenda_item_update(*, item: AgendaItem, by: User, changes: Mapping[str, Any]
         raise ValidationError({"status": "Set it to draft, submitted or withdrawn."})
     apply_changes(item, changes, ITEM_FIELDS)
     save_valid(item, update_fields=[*changes, "updated_at"])
+    _check_text(item, by=by, identifier_override=identifier_override, only=set(changes))
     return item
 
 
@@ -305,10 +332,16 @@ def _runnable(item: AgendaItem, doing: str) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_discuss(
-    *, item: AgendaItem, by: User, outcome: str, actual_minutes: int | None
+    *,
+    item: AgendaItem,
+    by: User,
+    outcome: str,
+    actual_minutes: int | None,
+    identifier_override: str | None = None,
 ) -> AgendaItem:
     """Mark an item discussed, with what came of it and the minutes it took: whoever runs the
-    meeting. Audited. Safe to run twice (the last outcome stands)."""
+    meeting. The outcome is text like any other: checked, and an identifier needs a reason.
+    Audited. Safe to run twice (the last outcome stands)."""
     if not can_run_agenda_item(by, item):
         raise refuse("Only the meeting's leader or the team leader marks items discussed.")
     item = _runnable(item, "mark items discussed")
@@ -318,6 +351,7 @@ def agenda_item_discuss(
     item.outcome = outcome
     item.actual_minutes = actual_minutes
     save_valid(item, update_fields=["status", "outcome", "actual_minutes", "updated_at"])
+    _check_text(item, by=by, identifier_override=identifier_override, only={"outcome"})
     return item
 
 

@@ -55,6 +55,7 @@ from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
+from consultteam.textcheck.services import IdentifierFound
 
 UPCOMING = 6  # meetings shown ahead, per team
 RECENT = 5  # meetings shown behind, per team
@@ -354,12 +355,20 @@ def agenda_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
     if form.is_bound and form.is_valid():
         data = dict(form.cleaned_data)
         case, title = data.pop("case"), data.pop("title")
+        override = data.pop("identifier_override") or None
         try:
             submitted = services.agenda_item_submit(
-                meeting=meeting, by=user, title=title, case=case, **data
+                meeting=meeting,
+                by=user,
+                title=title,
+                case=case,
+                identifier_override=override,
+                **data,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except IdentifierFound as error:
+            form.add_error(None, error.message)
         except Conflict as error:
             form.add_error(None, error.message)
             status = 409

@@ -44,6 +44,7 @@ from agendas.views._common import members_of, person, visible_item, visible_meet
 from cases.forms import add_service_errors
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.textcheck.services import IdentifierFound
 
 
 def _has_a_part(user: User, meeting: Meeting) -> bool:
@@ -155,9 +156,12 @@ def agenda_item_discuss(request: HttpRequest, item_id: uuid.UUID) -> HttpRespons
                 by=user,
                 outcome=form.cleaned_data["outcome"],
                 actual_minutes=form.cleaned_data["actual_minutes"],
+                identifier_override=form.cleaned_data["identifier_override"] or None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except IdentifierFound as error:
+            form.add_error(None, error.message)
         except Conflict as error:
             form.add_error(None, error.message)
             status = 409
