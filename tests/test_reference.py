@@ -343,3 +343,14 @@ def test_admin_lists_rows_but_cannot_add_or_delete(client, admin_user, model):
         f"/admin/reference/{model}/{row.pk}/delete/", {"post": "yes"}
     ).status_code == (403)
     assert type(row).objects.count() == count
+
+
+def test_an_admin_edit_of_an_assumption_is_audited():
+    from consultteam.audit.models import Action, AuditEvent
+
+    assumption = Assumption.objects.get(code="DOING_BEST_THEY_CAN")
+    assumption.intent = assumption.intent + " (reworded)"
+    assumption.save(update_fields=["intent"])
+    event = AuditEvent.objects.get(object_type="reference.assumption", action=Action.UPDATE)
+    assert event.fields == ["intent"]
+    assert "reworded" not in str(event.fields)
