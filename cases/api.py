@@ -50,6 +50,7 @@ from cases.permissions import (
     can_view_chain,
     can_view_tib,
 )
+from cases.selectors import emergency_id
 from cases.serializers import (
     AttendedInput,
     CaseDetailSerializer,
@@ -217,7 +218,12 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
     def retrieve(self, request: Request, case_id: str) -> Response:
         """One case. Audited as a view."""
         case = self.get_object()
-        audit_record(action=Action.VIEW, obj=case, team=case.team)
+        audit_record(
+            action=Action.VIEW,
+            obj=case,
+            team=case.team,
+            emergency_access=emergency_id(request.user, case),
+        )
         return Response(self._detail(case, reload=False))
 
     @extend_schema(request=CaseUpdateInput, responses={200: CaseDetailSerializer, 403: REFUSED})
@@ -329,7 +335,12 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     def retrieve(self, request: Request, tib_id: str) -> Response:
         """One entry. Audited as a view."""
         entry = self.get_object()
-        audit_record(action=Action.VIEW, obj=entry, team=entry.team)
+        audit_record(
+            action=Action.VIEW,
+            obj=entry,
+            team=entry.team,
+            emergency_access=emergency_id(request.user, entry.case),
+        )
         return Response(TIBEntrySerializer(entry).data)
 
     @extend_schema(request=TIBUpdateInput, responses={200: TIBEntrySerializer, 403: REFUSED})
@@ -440,7 +451,12 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     def retrieve(self, request: Request, chain_id: str) -> Response:
         """The whole worksheet, links in order. Audited as a view."""
         chain = self.get_object()
-        audit_record(action=Action.VIEW, obj=chain, team=chain.team)
+        audit_record(
+            action=Action.VIEW,
+            obj=chain,
+            team=chain.team,
+            emergency_access=emergency_id(request.user, chain.case),
+        )
         return Response(ChainAnalysisSerializer(chain).data)
 
     @extend_schema(request=ChainUpdateInput, responses=CHAIN_WRITE)

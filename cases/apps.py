@@ -76,6 +76,7 @@ class CasesConfig(AppConfig):
         )
         audited(m.ChainConsequence, team_of=lambda consequence: consequence.chain.team_id)
         audited(m.MissedSessions, team_of=lambda tally: tally.case.team_id)
+        audited(m.EmergencyAccess, team_of=lambda emergency: emergency.case.team_id)
         for grant_model, team_of in (
             (m.CaseUserObjectPermission, lambda grant: grant.content_object.team_id),
             (m.CaseGroupObjectPermission, lambda grant: grant.content_object.team_id),

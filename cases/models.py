@@ -11,6 +11,7 @@ import uuid
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -38,6 +39,7 @@ from cases.choices import (
 from cases.querysets import (
     CaseQuerySet,
     ChainAnalysisQuerySet,
+    EmergencyAccessQuerySet,
     FeedbackQuerySet,
     ReviewRequestQuerySet,
     TIBEntryQuerySet,
@@ -589,3 +591,60 @@ class ReviewRequest(models.Model):
         target = self.chain_analysis or self.tib_entry
         assert target is not None  # the constraint names exactly one
         return target
+
+
+# --- Emergency (break-glass) access -------------------------------------------------------------
+
+REASON_MIN_LENGTH = 20
+
+
+def at_least_a_sentence(value: str) -> None:
+    """A break-glass reason must say why, not just "urgent": at least a short sentence."""
+    text = value.strip()
+    if len(text) < REASON_MIN_LENGTH or " " not in text:
+        raise ValidationError(
+            f"Say in at least a sentence ({REASON_MIN_LENGTH} characters or more) why you "
+            "need this case now."
+        )
+
+
+class EmergencyAccess(models.Model):
+    """A team leader or supervisor reads one case they cannot normally see, for a few hours,
+    because a client is at risk and the primary therapist cannot be reached. Read-only, as a
+    co-therapist would read it; every audit event under it carries its public id; a second
+    person reviews it afterwards (cases/services/emergency.py)."""
+
+    objects: ClassVar[EmergencyAccessQuerySet] = EmergencyAccessQuerySet.as_manager()  # type: ignore[assignment]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+        help_text="Who opened it.",
+    )
+    reason = models.TextField(validators=[at_least_a_sentence, MaxLengthValidator(LONG_TEXT)])
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("opened_at")),
+                name="emergency_expires_after_opening",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="emergency_user_expiry"),
+            models.Index(fields=["reviewed_at", "opened_at"], name="emergency_unreviewed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access {self.public_id} ({self.opened_at:%Y-%m-%d %H:%M})"

@@ -9,12 +9,13 @@ from cases.models import (
     CaseUserObjectPermission,
     ChainAnalysis,
     ChainAnalysisUserObjectPermission,
+    EmergencyAccess,
     Feedback,
     FeedbackKind,
     ReviewRequest,
     TIBEntry,
 )
-from consultteam.access import AnyUser, is_active_person
+from consultteam.access import AnyUser, is_active_person, team_ids_of
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
 
@@ -210,3 +211,27 @@ def can_resubmit_review(user: AnyUser, review: ReviewRequest | None) -> bool:
     """Send an item back to its reviewer after revising it: its author or the case's
     therapists."""
     return review is not None and can_write_item(user, review.target)
+
+
+# --- Emergency (break-glass) access -------------------------------------------------------------
+
+
+def can_open_emergency_access(user: AnyUser, _: None = None) -> bool:
+    """Open an emergency access to a case: an active team leader or supervisor of any team.
+    Which case (one they cannot already see) is checked by the service."""
+    return team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR]).exists()
+
+
+def can_list_emergency_accesses(user: AnyUser, _: None = None) -> bool:
+    """The review list: team leaders (their teams' cases) and staff (all)."""
+    if not is_active_person(user):
+        return False
+    return user.is_staff or team_ids_of(user, roles=[Role.TEAM_LEADER]).exists()
+
+
+def can_review_emergency_access(user: AnyUser, emergency: EmergencyAccess | None) -> bool:
+    """Mark an emergency access reviewed: a second person, never its opener; the team leader
+    of the case's team, or staff."""
+    if emergency is None or not is_active_person(user) or emergency.user_id == user.pk:
+        return False
+    return user.is_staff or role_in(user, emergency.case.team) == Role.TEAM_LEADER

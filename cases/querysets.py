@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from cases.models import (  # noqa: F401 (quoted generics)
         Case,
         ChainAnalysis,
+        EmergencyAccess,
         Feedback,
         ReviewRequest,
         TIBEntry,
@@ -38,6 +39,20 @@ def _granted_case_ids(user: AnyUser) -> tuple[models.QuerySet[Any, Any], ...]:
 
     return access.granted_ids(
         user, CaseUserObjectPermission, CaseGroupObjectPermission, CASE_GRANTS
+    )
+
+
+def _emergency_case_ids(user: AnyUser) -> models.QuerySet[Any, Any]:
+    """Cases ``user`` reads through an unexpired emergency (break-glass) access: read like a
+    co-therapist's grant, until it expires (then 404 again)."""
+    from django.utils import timezone
+
+    from cases.models import EmergencyAccess
+
+    if not access.is_active_person(user):
+        return EmergencyAccess.objects.none().values("case_id")
+    return EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values(
+        "case_id"
     )
 
 
@@ -56,6 +71,7 @@ def _record_scope(user: AnyUser, *, shared: Q) -> Q:
         | Q(case_id__in=own_cases.values("pk"))
         | Q(case_id__in=granted_direct)
         | Q(case_id__in=granted_via_groups)
+        | Q(case_id__in=_emergency_case_ids(user))
     )
 
 
@@ -68,6 +84,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             Q(team_id__in=access.team_ids_of(user))
             | Q(pk__in=granted_direct)
             | Q(pk__in=granted_via_groups)
+            | Q(pk__in=_emergency_case_ids(user))
         )
 
 
@@ -177,3 +194,23 @@ class ReviewRequestQuerySet(models.QuerySet["ReviewRequest"]):
             | ((Q(requested_by_id=user.pk) | Q(reviewer_id=user.pk)) & _readable_items(user))
             | _addressed_to(user)
         )
+
+
+class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
+    def active(self) -> EmergencyAccessQuerySet:
+        from django.utils import timezone
+
+        return self.filter(expires_at__gt=timezone.now())
+
+    def to_review_by(self, user: AnyUser) -> EmergencyAccessQuerySet:
+        """Emergency accesses ``user`` oversees: staff all of them, a team leader those on
+        their teams' cases. Others none (their answer is 404)."""
+        from cases.models import Case
+        from consultteam.teams.models import Role
+
+        if not access.is_active_person(user):
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        leader_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER])
+        return self.filter(case_id__in=Case.objects.filter(team_id__in=leader_of).values("pk"))

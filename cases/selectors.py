@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from cases.models import ChainAnalysis, Feedback, TIBEntry
-from consultteam.access import AnyUser
+from cases.models import Case, ChainAnalysis, EmergencyAccess, Feedback, TIBEntry
+from consultteam.access import AnyUser, is_active_person, team_ids_of
 from consultteam.reference.models import Agreement, Assumption
 from consultteam.teams.models import Team
 
@@ -97,3 +97,25 @@ def _labels(target: str) -> dict[str, str]:
 
     codes = AssumptionCode if target == "assumption" else AgreementCode
     return {code: str(label) for code, label in codes.choices}
+
+
+def emergency_access_of(user: AnyUser, case: Case | None) -> EmergencyAccess | None:
+    """The unexpired emergency access through which ``user`` reads ``case``, when that is their
+    way to it (they are not on its team; an access is only opened on a case one cannot see).
+    Views pass its id to `audit_record` and show it on the case page."""
+    if case is None or not is_active_person(user):
+        return None
+    if team_ids_of(user).filter(team_id=case.team_id).exists():
+        return None
+    return (
+        EmergencyAccess.objects.active()
+        .filter(user_id=user.pk, case_id=case.pk)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def emergency_id(user: AnyUser, case: Case | None) -> str:
+    """`emergency_access_of` as the audit trail records it: its public id, or blank."""
+    emergency = emergency_access_of(user, case)
+    return str(emergency.public_id) if emergency is not None else ""

@@ -4,11 +4,20 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
 from cases import api, review_api, views
+from cases.views import emergency as emergency_views
 from cases.views import review as review_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.caseload, name="caseload"),
     path("new/", views.case_new, name="case-new"),
+    # Emergency (break-glass) access (cases/views/emergency.py)
+    path("emergency/", emergency_views.emergency_access, name="emergency-access"),
+    path("emergency/review/", emergency_views.emergency_review, name="emergency-review"),
+    path(
+        "emergency/<uuid:access_id>/review/",
+        emergency_views.emergency_review_mark,
+        name="emergency-review-mark",
+    ),
     path("<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("<uuid:case_id>/attended/", views.case_session_attended, name="case-attended"),
     # Feedback and review (cases/views/review.py)
@@ -67,5 +76,8 @@ router.register("tib-entries", api.TIBEntryViewSet, basename="api-tib-entry")
 router.register("chain-analyses", api.ChainAnalysisViewSet, basename="api-chain-analysis")
 router.register("feedback", review_api.FeedbackViewSet, basename="api-feedback")
 router.register("reviews", review_api.ReviewViewSet, basename="api-review")
+router.register(
+    "emergency-access", emergency_views.EmergencyAccessViewSet, basename="api-emergency-access"
+)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

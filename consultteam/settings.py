@@ -158,6 +158,8 @@ AXES_CLIENT_IP_CALLABLE = "consultteam.audit.middleware.client_ip"
 SESSION_IDLE_MINUTES = env.integer("SESSION_IDLE_MINUTES", 15, minimum=1)
 SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Emergency (break-glass) access to a case one cannot normally see lasts this many hours.
+BREAK_GLASS_HOURS = env.integer("BREAK_GLASS_HOURS", 4, minimum=1)
 # Two-factor sign-in (TOTP, django-otp). Whoever has confirmed an authenticator gives a code
 # after the password, always. With REQUIRE_TWO_FACTOR, everyone with access to clinical records
 # (an active team member, or staff) must enrol before any other page or API call; off by default

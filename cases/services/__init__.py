@@ -30,6 +30,7 @@ from cases.services.chain import (
     chain_update,
 )
 from cases.services.citations import cite, resolve_citations
+from cases.services.emergency import emergency_access_open, emergency_access_review
 from cases.services.review import (
     feedback_give,
     review_request,
@@ -71,6 +72,8 @@ __all__ = [
     "chain_start",
     "chain_update",
     "cite",
+    "emergency_access_open",
+    "emergency_access_review",
     "feedback_give",
     "resolve_citations",
     "review_request",

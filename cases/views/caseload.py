@@ -21,6 +21,7 @@ from cases.choices import MISSED_IN_A_ROW_WARNING, SESSION_MODES, Setting, TIBSt
 from cases.forms import AttendedForm, CaseOpenForm, add_service_errors
 from cases.models import Case, CaseUserObjectPermission, ChainAnalysis, MissedSessions, TIBEntry
 from cases.permissions import can_change_case, can_open_case, can_write_case_record
+from cases.selectors import emergency_access_of
 from cases.views._common import member_teams, person, teams_to_open_cases, visible_case
 from cases.views.review import feedback_panels
 from consultteam.audit.models import Action
@@ -137,7 +138,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = person(request)
     case = visible_case(user, case_id)
-    audit_record(action=Action.VIEW, obj=case, team=case.team)
+    emergency = emergency_access_of(user, case)
+    audit_record(
+        action=Action.VIEW,
+        obj=case,
+        team=case.team,
+        emergency_access=str(emergency.public_id) if emergency else "",
+    )
     tibs = list(
         TIBEntry.objects.visible_to(user)
         .filter(case=case)
@@ -156,6 +163,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     tib_flags = flags_for_objects(entry.public_id for entry in tibs) if can_write else {}
     context = {
         "case": case,
+        "emergency": emergency,
         "tibs": tibs,
         "chart": chart,
         "chains": chains.order_by("-behavior_on", "-id"),

@@ -30,6 +30,7 @@ from cases.forms import (
 )
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain, can_set_chain_status
+from cases.selectors import emergency_id
 from cases.services import LINK_FIELDS
 from cases.views._common import is_htmx, retarget, varies_with_htmx
 from cases.views.review import feedback_panel
@@ -161,7 +162,12 @@ def editor_page(
     request: HttpRequest, user: User, chain: ChainAnalysis, *, status: int = 200, **parts: Any
 ) -> HttpResponse:
     """The whole editor. Showing it is reading the analysis, so it is audited as a view."""
-    audit_record(action=Action.VIEW, obj=chain, team=chain.team)
+    audit_record(
+        action=Action.VIEW,
+        obj=chain,
+        team=chain.team,
+        emergency_access=emergency_id(user, chain.case),
+    )
     context = editor_context(user, chain, **parts)
     context["feedback"] = feedback_panel(user, chain)  # feedback and review (views/review.py)
     return render(request, "cases/chain_detail.html", context, status=status)

@@ -52,6 +52,9 @@ class AuditEvent(models.Model):
     fields = models.JSONField(default=list, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # The public id of the emergency (break-glass) access the actor read the record through,
+    # if that was their only way to it; blank otherwise.
+    emergency_access = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -27,10 +27,13 @@ def audit_record(
     team: Team | int | None = None,
     actor_id: int | None = None,
     fields: Iterable[str] = (),
+    emergency_access: str = "",
 ) -> AuditEvent:
     """Append one event. Actor, request id and client address come from the audit context
-    unless ``actor_id`` is given. Runs in the caller's transaction, so a change that rolls back
-    leaves no event behind. Not idempotent: every call appends a row."""
+    unless ``actor_id`` is given. ``emergency_access`` is the public id of the emergency access
+    the actor reads the record through, when that is their only way to it. Runs in the caller's
+    transaction, so a change that rolls back leaves no event behind. Not idempotent: every call
+    appends a row."""
     ctx = context.current()
     return AuditEvent.objects.create(
         actor_id=actor_id if actor_id is not None else ctx.actor,
@@ -41,4 +44,5 @@ def audit_record(
         fields=sorted(fields),
         request_id=ctx.request_id,
         ip=ctx.ip,
+        emergency_access=emergency_access,
     )
