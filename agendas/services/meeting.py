@@ -21,6 +21,7 @@ from agendas.choices import (
 )
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from agendas.permissions import (
+    can_acknowledge_observer_flag,
     can_change_action_item,
     can_raise_observer_flag,
     can_run_meeting,
@@ -236,6 +237,27 @@ def observer_flag_raise(
         meeting=meeting, raised_by=by, reason=reason, agreement=agreement, agenda_item=agenda_item
     )
     save_valid(flag)
+    return flag
+
+
+@transaction.atomic
+def observer_flag_acknowledge(*, flag: ObserverFlag, by: User, repair_note: str) -> ObserverFlag:
+    """Record that the team heard a flag, with how it was repaired (a short note in the team's
+    words, which names no one): the meeting's leader or the team leader, while the meeting is
+    open. Audited as an UPDATE. Safe to run twice (the last note stands)."""
+    if not can_acknowledge_observer_flag(by, flag):
+        raise refuse("Only the meeting's leader or the team leader acknowledges flags.")
+    repair_note = (repair_note or "").strip()
+    if not repair_note:
+        raise ValidationError(
+            {"repair_note": "Say in a line how it was repaired, for the minutes' record."}
+        )
+    meeting = lock_meeting(flag.meeting)
+    require_open(meeting, "acknowledge flags")
+    flag = ObserverFlag.objects.select_related("meeting__team").get(pk=flag.pk)
+    flag.acknowledged = True
+    flag.repair_note = repair_note
+    save_valid(flag, update_fields=["acknowledged", "repair_note"])
     return flag
 
 

@@ -46,8 +46,8 @@ from agendas.permissions import (
     can_write_minutes,
 )
 from agendas.views._common import members_of, person, visible_item, visible_meeting
-from cases.forms import add_service_errors
 from cases.models import Case
+from cases.views._attempt import attempt
 from cases.views._common import member_teams
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
@@ -55,7 +55,6 @@ from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
-from consultteam.textcheck.services import IdentifierFound
 
 UPCOMING = 6  # meetings shown ahead, per team
 RECENT = 5  # meetings shown behind, per team
@@ -124,20 +123,17 @@ def meetings_plan(request: HttpRequest) -> HttpResponse:
     if not led:
         raise PermissionDenied("Only a team leader plans the team's meetings.")
     form = MeetingsPlanForm(request.POST, teams=Team.objects.filter(pk__in=led))
-    if form.is_valid():
-        try:
-            created = services.meetings_plan(
-                team=form.cleaned_data["team"], by=user, weeks=form.cleaned_data["weeks"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    planned = attempt(
+        form,
+        lambda data: services.meetings_plan(team=data["team"], by=user, weeks=data["weeks"]),
+    )
+    if planned.done:
+        team = form.cleaned_data["team"]
+        if planned.result:
+            messages.success(request, f"Planned {len(planned.result)} meeting(s) for {team.name}.")
         else:
-            team = form.cleaned_data["team"]
-            if created:
-                messages.success(request, f"Planned {len(created)} meeting(s) for {team.name}.")
-            else:
-                messages.info(request, f"{team.name}'s coming weeks were already planned.")
-            return redirect("meeting-list")
+            messages.info(request, f"{team.name}'s coming weeks were already planned.")
+        return redirect("meeting-list")
     errors = [str(error) for errors in form.errors.values() for error in errors]
     return _list_page(request, user, plan_errors=errors, status=400)
 
@@ -317,24 +313,16 @@ def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
             raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
     choices = [(a.role, a.get_role_display()) for a in held]
     form = RoleSwapForm(request.POST, roles=choices, members=members_of(meeting))
-    status = 400
-    if form.is_valid():
-        try:
-            services.role_swap(
-                meeting=meeting,
-                role=form.cleaned_data["role"],
-                with_member=form.cleaned_data["with_member"],
-                by=user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, "Role handed over (recorded as a swap).")
-            return _to_meeting(meeting, "roles-heading")
-    return detail_page(request, user, meeting, status=status, swap_form=form)
+    swapped = attempt(
+        form,
+        lambda data: services.role_swap(
+            meeting=meeting, role=data["role"], with_member=data["with_member"], by=user
+        ),
+    )
+    if swapped.done:
+        messages.success(request, "Role handed over (recorded as a swap).")
+        return _to_meeting(meeting, "roles-heading")
+    return detail_page(request, user, meeting, status=swapped.status, swap_form=form)
 
 
 # --- Bringing and moving items -------------------------------------------------------------------
@@ -351,34 +339,27 @@ def agenda_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
         raise PermissionDenied("Clinicians of the team bring items to its meeting.")
     cases = Case.objects.visible_to(user).filter(team_id=meeting.team_id).order_by("code")
     form = AgendaItemForm(request.POST if request.method == "POST" else None, cases=cases)
-    status = 400 if form.is_bound else 200
-    if form.is_bound and form.is_valid():
-        data = dict(form.cleaned_data)
-        case, title = data.pop("case"), data.pop("title")
-        override = data.pop("identifier_override") or None
-        try:
-            submitted = services.agenda_item_submit(
-                meeting=meeting,
-                by=user,
-                title=title,
-                case=case,
-                identifier_override=override,
-                **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except IdentifierFound as error:
-            form.add_error(None, error.message)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
+    status = 200
+    if form.is_bound:
+        tried = attempt(form, lambda data: _submit(meeting, user, data))
+        if tried.done:
+            submitted = tried.result
             messages.success(request, f"“{submitted.item.title}” is on the agenda.")
             if submitted.notice:
                 messages.warning(request, submitted.notice)
             return _to_meeting(submitted.item.meeting, f"item-{submitted.item.public_id}")
+        status = tried.status
     context = {"meeting": meeting, "form": form, "cutoff": services.cutoff_of(meeting)}
     return render(request, "agendas/agenda_item_form.html", context, status=status)
+
+
+def _submit(meeting: Meeting, user: User, cleaned: dict[str, Any]) -> services.Submitted:
+    data = dict(cleaned)
+    case, title = data.pop("case"), data.pop("title")
+    override = data.pop("identifier_override") or None
+    return services.agenda_item_submit(
+        meeting=meeting, by=user, title=title, case=case, identifier_override=override, **data
+    )
 
 
 @login_required
@@ -391,24 +372,16 @@ def agenda_item_move(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     if not can_move_agenda_item(user, item):
         raise PermissionDenied("Only the meeting's leader or the team leader moves items.")
     form = _move_form(item, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.agenda_item_move(
-                item=item,
-                by=user,
-                position=form.cleaned_data["position"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, f"Moved “{item.title}”: {form.cleaned_data['reason']}")
-            return _to_meeting(item.meeting, f"item-{item.public_id}")
-    return detail_page(request, user, item.meeting, status=status, failed_move=(item, form))
+    moved = attempt(
+        form,
+        lambda data: services.agenda_item_move(
+            item=item, by=user, position=data["position"], reason=data["reason"]
+        ),
+    )
+    if moved.done:
+        messages.success(request, f"Moved “{item.title}”: {form.cleaned_data['reason']}")
+        return _to_meeting(item.meeting, f"item-{item.public_id}")
+    return detail_page(request, user, item.meeting, status=moved.status, failed_move=(item, form))
 
 
 # --- The record ----------------------------------------------------------------------------------
