@@ -418,7 +418,16 @@ class ObserverFlagSerializer(serializers.ModelSerializer[ObserverFlag]):
 
     class Meta:
         model = ObserverFlag
-        fields = ["id", "meeting", "agenda_item", "reason", "agreement", "created_at"]
+        fields = [
+            "id",
+            "meeting",
+            "agenda_item",
+            "reason",
+            "agreement",
+            "acknowledged",
+            "repair_note",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -431,6 +440,12 @@ class ObserverFlagInput(Input):
         help_text="The code of the agreement it concerns: " + ", ".join(AgreementCode.values),
     )
     agenda_item = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ObserverFlagAcknowledgeInput(Input):
+    repair_note = serializers.CharField(
+        max_length=1000, help_text="How the team repaired it, in a line that names no one."
+    )
 
 
 class ObserverSummaryQuery(serializers.Serializer[dict[str, Any]]):

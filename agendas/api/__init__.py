@@ -8,13 +8,19 @@ its own rule (403 for something the caller can see) and answers with the fresh o
 """
 
 from agendas.api.common import action_items_query, agenda_items_of
-from agendas.api.items import ActionItemViewSet, AgendaItemViewSet, ObserverSummaryView
+from agendas.api.items import (
+    ActionItemViewSet,
+    AgendaItemViewSet,
+    ObserverFlagViewSet,
+    ObserverSummaryView,
+)
 from agendas.api.meetings import MeetingViewSet
 
 __all__ = [
     "ActionItemViewSet",
     "AgendaItemViewSet",
     "MeetingViewSet",
+    "ObserverFlagViewSet",
     "ObserverSummaryView",
     "action_items_query",
     "agenda_items_of",

@@ -22,13 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agendas import services
 from agendas.choices import (
     OPEN_MEETING_STATUSES,
+    ActionStatus,
     AttendanceStatus,
     MeetingRole,
     MeetingStatus,
     Section,
     Urgency,
 )
-from agendas.exports import minutes_markdown
 from agendas.forms import (
     AbsenceForm,
     AgendaItemForm,
@@ -42,6 +42,7 @@ from agendas.permissions import (
     can_plan_meetings,
     can_raise_observer_flag,
     can_run_meeting,
+    can_schedule_meeting,
     can_submit_agenda_item,
     can_write_minutes,
 )
@@ -50,8 +51,6 @@ from cases.models import Case
 from cases.views._attempt import attempt
 from cases.views._common import member_teams
 from consultteam.accounts.models import User
-from consultteam.audit.models import Action
-from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
@@ -149,6 +148,7 @@ class Entry:
     item: AgendaItem
     fits: bool
     move_form: AgendaItemMoveForm | None
+    editable: bool = False
 
 
 def _time_bar(requested: int, length: int) -> dict[str, int]:
@@ -190,13 +190,18 @@ def detail_page(
     open_meeting = meeting.status in OPEN_MEETING_STATUSES
     runs = can_run_meeting(user, meeting)
     may_move = open_meeting and runs
+    before_start = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
+    is_team_leader = can_lead_team(user, meeting.team)
     entries = []
     for place, item in enumerate(agenda.items, start=1):
         form = None
         if may_move:
             form = failed_move[1] if failed_move and failed_move[0].pk == item.pk else None
             form = form or _move_form(item)
-        entries.append(Entry(place, item, item.pk not in will_not_fit, form))
+        # `can_change_agenda_item` asked once for the page, not once per item: its submitter
+        # or the team leader, until the meeting starts. The service asks again.
+        editable = before_start and (is_team_leader or item.submitter_id == user.pk)
+        entries.append(Entry(place, item, item.pk not in will_not_fit, form, editable))
     # Runs of the same section, in the computed order (a moved item may start a run of its own).
     sections = [
         {"label": Section(code).label, "entries": list(group)}
@@ -211,8 +216,6 @@ def detail_page(
         key=lambda assignment: MeetingRole.values.index(assignment.role),
     )
     attendance = list(Attendance.objects.filter(meeting=meeting).select_related("member"))
-    before_start = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
-    is_team_leader = can_lead_team(user, meeting.team)
     my_notice = next(
         (
             row
@@ -233,11 +236,14 @@ def detail_page(
         ]
         if choices:
             swap_form = RoleSwapForm(roles=choices, members=members_of(meeting))
-    actions = list(
-        ActionItem.objects.filter(meeting=meeting)
+    writes = can_write_minutes(user, meeting)
+    # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
+    actions = [
+        (action, action.status == ActionStatus.OPEN and (writes or action.owner_id == user.pk))
+        for action in ActionItem.objects.filter(meeting=meeting)
         .select_related("owner", "due_meeting__team", "carried_from__meeting__team")
         .prefetch_related("carried_to__meeting__team")
-    )
+    ]
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -249,8 +255,9 @@ def detail_page(
         "may_move": may_move,
         "open_meeting": open_meeting,
         "can_submit": open_meeting and can_submit_agenda_item(user, meeting),
-        "can_take_part": can_write_minutes(user, meeting) or can_raise_observer_flag(user, meeting),
+        "can_take_part": writes or can_raise_observer_flag(user, meeting),
         "is_team_leader": is_team_leader,
+        "can_reschedule": before_start and can_schedule_meeting(user, meeting),
         "roles": roles,
         "attendance": attendance,
         "my_notice": my_notice,
@@ -384,22 +391,6 @@ def agenda_item_move(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     return detail_page(request, user, item.meeting, status=moved.status, failed_move=(item, form))
 
 
-# --- The record ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def meeting_minutes_md(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """The meeting's record as a Markdown download: case codes only. Audited as an export."""
-    user = person(request)
-    meeting = visible_meeting(user, meeting_id)
-    audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
-    response = HttpResponse(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
-    day = meeting.local_start().date().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="meeting-minutes-{day}.md"'
-    return response
-
-
 __all__ = [
     "agenda_item_move",
     "agenda_item_new",
@@ -407,7 +398,6 @@ __all__ = [
     "meeting_absence",
     "meeting_detail",
     "meeting_list",
-    "meeting_minutes_md",
     "meeting_role_swap",
     "meetings_plan",
 ]

@@ -29,11 +29,13 @@ from agendas.choices import (
 from agendas.forms import (
     ActionItemForm,
     AgendaItemDiscussForm,
+    AttendanceRecordForm,
     CompleteForm,
     MinutesForm,
+    ObserverFlagAcknowledgeForm,
     ObserverFlagForm,
 )
-from agendas.models import ActionItem, AgendaItem, Meeting
+from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, ObserverFlag
 from agendas.permissions import (
     can_raise_observer_flag,
     can_run_agenda_item,
@@ -66,6 +68,8 @@ def run_page(
     action_form: ActionItemForm | None = None,
     flag_form: ObserverFlagForm | None = None,
     minutes_form: MinutesForm | None = None,
+    attendance_form: AttendanceRecordForm | None = None,
+    failed_ack: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None = None,
 ) -> HttpResponse:
     """The run page; a failed form comes back bound, with what was typed and why."""
     if not _has_a_part(user, meeting):
@@ -83,6 +87,15 @@ def run_page(
         action_form = _action_form(meeting)
         if current is not None:
             action_form.initial["agenda_item"] = current.public_id
+    if attendance_form is None and writes and open_meeting:
+        attendance_form = AttendanceRecordForm(members=members_of(meeting))
+    acknowledges = runs and open_meeting
+    flag_rows = [
+        (flag, _ack_form(flag, failed_ack) if acknowledges and not flag.acknowledged else None)
+        for flag in ObserverFlag.objects.filter(meeting=meeting).select_related(
+            "agreement", "agenda_item"
+        )
+    ]
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -100,8 +113,20 @@ def run_page(
         "minutes_form": minutes_form
         or MinutesForm(initial={"minutes_text": meeting.minutes_text, "version": meeting.version}),
         "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
+        "attendance": Attendance.objects.filter(meeting=meeting).select_related("member"),
+        "attendance_form": attendance_form,
+        "flag_rows": flag_rows,
     }
     return render(request, "agendas/meeting_run.html", context, status=status)
+
+
+def _ack_form(
+    flag: ObserverFlag, failed: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None
+) -> ObserverFlagAcknowledgeForm:
+    """The flag's own acknowledge form; the one that failed comes back with what was typed."""
+    if failed is not None and failed[0].pk == flag.pk:
+        return failed[1]
+    return ObserverFlagAcknowledgeForm(auto_id=f"ack-{flag.public_id}-%s")
 
 
 def _to_run(meeting: Meeting, anchor: str = "") -> HttpResponse:
