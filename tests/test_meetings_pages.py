@@ -4,68 +4,29 @@ bringing an item (and a late one going to the next meeting), the leader's move, 
 with carry-over, and the Markdown minutes. Who may reach each route is in the access matrix
 (tests/access_rows/meetings_pages.py); here is what the pages do.
 
-Meetings are planned through the services, as a team leader would: Alpha (America/Chicago) has
-four weeks planned; the first is moved to three days from now (well before the 24-hour cutoff)
-and its roles handed out in turn: Lena leads, Tara observes, Theo takes notes.
+Alpha's meetings come from the `meetings` fixture (tests/meeting_pages.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from types import SimpleNamespace
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agendas import services
 from agendas.choices import ActionStatus, ItemStatus, MeetingRole, MeetingStatus
-from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
+from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from consultteam.audit.models import Action, AuditEvent
+from tests.meeting_pages import _as, _flash, _holder, _text, _url, meetings, submit
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def meetings(world: SimpleNamespace) -> SimpleNamespace:
-    services.meetings_plan(team=world.alpha, by=world.lena, weeks=4)
-    first, second = Meeting.objects.filter(team=world.alpha).order_by("starts_at")[:2]
-    first = services.meeting_reschedule(
-        meeting=first, by=world.lena, starts_at=timezone.now() + dt.timedelta(days=3)
-    )
-    services.roles_rotate(meeting=first, by=world.lena)
-    return SimpleNamespace(first=first, second=second)
-
-
-def _as(client: Client, user: Any) -> Client:
-    client.force_login(user)
-    return client
-
-
-def _text(response: Any) -> str:
-    return str(response.content.decode())
-
-
-def _flash(response: Any) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def _holder(meeting: Meeting, role: MeetingRole) -> Any:
-    return RoleAssignment.objects.get(meeting=meeting, role=role).member
-
-
-def submit(meeting: Meeting, by: Any, title: str, **fields: Any) -> AgendaItem:
-    return services.agenda_item_submit(meeting=meeting, by=by, title=title, **fields).item
-
-
-def _url(name: str, obj: Any) -> str:
-    key = "item_id" if isinstance(obj, AgendaItem) else "meeting_id"
-    return reverse(name, kwargs={key: obj.public_id})
+__all__ = ["meetings"]  # the fixture, imported for pytest to find
 
 
 ITEM_FORM = {

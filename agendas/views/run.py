@@ -91,7 +91,7 @@ def run_page(
         attendance_form = AttendanceRecordForm(members=members_of(meeting))
     acknowledges = runs and open_meeting
     flag_rows = [
-        (flag, _ack_form(flag, failed_ack) if acknowledges and not flag.acknowledged else None)
+        (flag, _ack_form(flag, failed_ack, offer=acknowledges and not flag.acknowledged))
         for flag in ObserverFlag.objects.filter(meeting=meeting).select_related(
             "agreement", "agenda_item"
         )
@@ -121,12 +121,16 @@ def run_page(
 
 
 def _ack_form(
-    flag: ObserverFlag, failed: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None
-) -> ObserverFlagAcknowledgeForm:
-    """The flag's own acknowledge form; the one that failed comes back with what was typed."""
+    flag: ObserverFlag,
+    failed: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None,
+    *,
+    offer: bool,
+) -> ObserverFlagAcknowledgeForm | None:
+    """The flag's own acknowledge form when ``offer``ed; the one that failed always comes back,
+    with what was typed and why (even when the meeting closed meanwhile)."""
     if failed is not None and failed[0].pk == flag.pk:
         return failed[1]
-    return ObserverFlagAcknowledgeForm(auto_id=f"ack-{flag.public_id}-%s")
+    return ObserverFlagAcknowledgeForm(auto_id=f"ack-{flag.public_id}-%s") if offer else None
 
 
 def _to_run(meeting: Meeting, anchor: str = "") -> HttpResponse:
