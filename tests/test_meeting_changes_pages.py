@@ -334,21 +334,3 @@ def test_a_flag_of_a_completed_meeting_is_locked(client, world, meetings):
     )
     assert response.status_code == 409
     assert "completed and its record is locked" in _text(response)
-
-
-def test_the_api_acknowledges_a_flag(client, world, meetings):
-    flag = _flag(meetings, world)
-    url = f"/api/v1/observer-flags/{flag.public_id}/acknowledge/"
-    _as(client, world.lena)
-    missing = client.post(url, {}, content_type="application/json")
-    assert missing.status_code == 400
-    assert "repair_note" in missing.json()
-    response = client.post(
-        url, {"repair_note": "Named it, moved on."}, content_type="application/json"
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["acknowledged"], body["repair_note"]) == (True, "Named it, moved on.")
-    assert "raised_by" not in body
-    flag.refresh_from_db()
-    assert flag.acknowledged

@@ -52,15 +52,6 @@ def test_the_meeting_list(lena, world, meetings, django_assert_num_queries):
         assert lena.get(reverse("meeting-list")).status_code == 200
 
 
-def test_the_meeting_page(lena, world, meetings, django_assert_num_queries):
-    url = _url("meeting-detail", meetings.first)
-    with django_assert_num_queries(DETAIL_QUERIES):
-        assert lena.get(url).status_code == 200
-    _more_rows(world, meetings.first, 4)
-    with django_assert_num_queries(DETAIL_QUERIES):
-        assert lena.get(url).status_code == 200
-
-
 # 1 session, 2 user, 3 the meeting; 4 items with their case, submitter and where they came
 # from, 5 where they went; 6 "may I run it?" (Lena leads the team); 7 its roles, 8 attendance;
 # 9 "team leader?" for the page; 10 "may I write the minutes?"; 11 actions with owners and
@@ -68,18 +59,20 @@ def test_the_meeting_page(lena, world, meetings, django_assert_num_queries):
 # navigation; 16 members for the notice of absence, 17 for the role swap.
 DETAIL_QUERIES = 17
 
-
-def test_the_run_page(lena, world, meetings, django_assert_num_queries):
-    url = _url("meeting-run", meetings.first)
-    with django_assert_num_queries(RUN_QUERIES):
-        assert lena.get(url).status_code == 200
-    _more_rows(world, meetings.first, 4)
-    with django_assert_num_queries(RUN_QUERIES):
-        assert lena.get(url).status_code == 200
-
-
 # 1 session, 2 user, 3 the meeting; 4 "a part in it?"; 5 items; 6 "may I run it?", 7 "may I
 # write the minutes?", 8 "may I raise flags?"; 9 the flags with their agreement and item; 10
 # the navigation; 11 the agreements to flag against, 12 attendance, 13 members to record,
 # 14 actions with owners, 15 members to give an action to.
 RUN_QUERIES = 15
+
+
+@pytest.mark.parametrize(
+    ("route", "budget"), [("meeting-detail", DETAIL_QUERIES), ("meeting-run", RUN_QUERIES)]
+)
+def test_a_meeting_page(lena, world, meetings, django_assert_num_queries, route, budget):
+    url = _url(route, meetings.first)
+    with django_assert_num_queries(budget):
+        assert lena.get(url).status_code == 200
+    _more_rows(world, meetings.first, 4)
+    with django_assert_num_queries(budget):
+        assert lena.get(url).status_code == 200

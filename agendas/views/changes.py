@@ -14,8 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agendas import services
@@ -36,17 +35,19 @@ from agendas.permissions import (
     can_schedule_meeting,
     can_write_minutes,
 )
-from agendas.views._common import members_of, person, visible_item, visible_meeting
+from agendas.views._common import (
+    back_to,
+    members_of,
+    person,
+    visible_item,
+    visible_meeting,
+    visible_part,
+)
 from agendas.views.meetings import detail_page
 from agendas.views.run import run_page
 from cases.forms import PageForm
 from cases.views._attempt import attempt
 from consultteam.accounts.models import User
-
-
-def _to(route: str, meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse(route, kwargs={"meeting_id": meeting.public_id})
-    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _day(meeting: Meeting) -> str:
@@ -100,7 +101,7 @@ def meeting_reschedule(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespo
         )
         if moved.done:
             messages.success(request, f"The meeting now starts {_day(moved.result)}.")
-            return _to("meeting-detail", meeting)
+            return back_to("meeting-detail", meeting)
         status = moved.status
     return render(
         request,
@@ -130,7 +131,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             if first is not None:
                 note += f" {len(moving)} waiting item(s) moved to {_day(first.meeting)}."
             messages.success(request, note)
-            return _to("meeting-detail", meeting)
+            return back_to("meeting-detail", meeting)
         status = cancelled.status
     context = {
         "meeting": meeting,
@@ -164,7 +165,7 @@ def attendance_record(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     if recorded.done:
         row = recorded.result
         messages.success(request, f"{row.member.display_name}: {row.get_status_display()}.")
-        return _to("meeting-run", meeting, "attendance-heading")
+        return back_to("meeting-run", meeting, "attendance-heading")
     return run_page(request, user, meeting, status=recorded.status, attendance_form=form)
 
 
@@ -176,10 +177,7 @@ def attendance_record(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
 def action_item_status(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """Mark an action done or dropped: its owner, or whoever writes the minutes."""
     user = person(request)
-    action = get_object_or_404(
-        ActionItem.objects.visible_to(user).select_related("meeting__team", "meeting__agreement"),
-        public_id=action_id,
-    )
+    action = visible_part(user, ActionItem, action_id)
     if not can_change_action_item(user, action):
         raise PermissionDenied("Only its owner or whoever writes the minutes changes an action.")
     form = ActionItemStatusForm(request.POST)
@@ -192,7 +190,7 @@ def action_item_status(request: HttpRequest, action_id: uuid.UUID) -> HttpRespon
     anchor = f"action-{action.public_id}"
     if changed.done:
         messages.success(request, f"Marked {changed.result.get_status_display().lower()}.")
-        return _to("meeting-detail", action.meeting, anchor)
+        return back_to("meeting-detail", action.meeting, anchor)
     messages.error(request, f"The action was not changed. {_reasons(form)}")
     return detail_page(request, user, action.meeting, status=changed.status)
 
@@ -231,7 +229,7 @@ def agenda_item_edit(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         )
         if saved.done:
             messages.success(request, f"Saved “{saved.result.title}”.")
-            return _to("meeting-detail", meeting, f"item-{item.public_id}")
+            return back_to("meeting-detail", meeting, f"item-{item.public_id}")
         status = saved.status
     context = {"meeting": meeting, "item": item, "form": form}
     return render(request, "agendas/agenda_item_edit.html", context, status=status)
@@ -253,7 +251,7 @@ def agenda_item_withdraw(request: HttpRequest, item_id: uuid.UUID) -> HttpRespon
     )
     if withdrawn.done:
         messages.success(request, f"Withdrew “{item.title}”: it is off the agenda.")
-        return _to("meeting-detail", item.meeting, "agenda-heading")
+        return back_to("meeting-detail", item.meeting, "agenda-heading")
     messages.error(request, f"The item was not withdrawn. {_reasons(form)}")
     return detail_page(request, user, item.meeting, status=withdrawn.status)
 
@@ -266,10 +264,7 @@ def agenda_item_withdraw(request: HttpRequest, item_id: uuid.UUID) -> HttpRespon
 def observer_flag_acknowledge(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
     """Record that the team heard a flag, and how it was repaired: whoever runs the meeting."""
     user = person(request)
-    flag = get_object_or_404(
-        ObserverFlag.objects.visible_to(user).select_related("meeting__team", "meeting__agreement"),
-        public_id=flag_id,
-    )
+    flag = visible_part(user, ObserverFlag, flag_id)
     if not can_acknowledge_observer_flag(user, flag):
         raise PermissionDenied("Only the meeting's leader or the team leader acknowledges flags.")
     form = ObserverFlagAcknowledgeForm(request.POST, auto_id=f"ack-{flag.public_id}-%s")
@@ -281,7 +276,7 @@ def observer_flag_acknowledge(request: HttpRequest, flag_id: uuid.UUID) -> HttpR
     )
     if acknowledged.done:
         messages.success(request, f"Acknowledged: {flag.get_reason_display()}.")
-        return _to("meeting-run", flag.meeting, "flags-heading")
+        return back_to("meeting-run", flag.meeting, "flags-heading")
     return run_page(
         request, user, flag.meeting, status=acknowledged.status, failed_ack=(flag, form)
     )

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,7 +45,7 @@ from agendas.permissions import (
     can_submit_agenda_item,
     can_write_minutes,
 )
-from agendas.views._common import members_of, person, visible_item, visible_meeting
+from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
 from cases.models import Case
 from cases.views._attempt import attempt
 from cases.views._common import member_teams
@@ -278,8 +277,7 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 
 
 def _to_meeting(meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse("meeting-detail", kwargs={"meeting_id": meeting.public_id})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("meeting-detail", meeting, anchor)
 
 
 @login_required

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agendas import services
@@ -42,7 +41,7 @@ from agendas.permissions import (
     can_run_meeting,
     can_write_minutes,
 )
-from agendas.views._common import members_of, person, visible_item, visible_meeting
+from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
 from cases.views._attempt import attempt
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
@@ -134,8 +133,7 @@ def _ack_form(
 
 
 def _to_run(meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse("meeting-run", kwargs={"meeting_id": meeting.public_id})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("meeting-run", meeting, anchor)
 
 
 @login_required
