@@ -37,6 +37,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.observer_flag_acknowledge,
         name="observer-flag-acknowledge",
     ),
+    path("<uuid:meeting_id>/meeting.ics", views.meeting_calendar_file, name="meeting-ics"),
+    path("calendar/", views.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:key>.ics", views.calendar_feed, name="calendar-feed"),
 ]
 
 router = SimpleRouter()
@@ -48,8 +51,14 @@ router.register("observer-flags", api.ObserverFlagViewSet, basename="api-observe
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path(
+        "meetings/<uuid:meeting_id>/ics",
+        api.MeetingCalendarView.as_view(),
+        name="api-meeting-ics",
+    ),
+    path(
         "observer-summary/<uuid:team_id>/",
         api.ObserverSummaryView.as_view(),
         name="api-observer-summary",
     ),
+    path("calendar-feed/", api.CalendarFeedView.as_view(), name="api-calendar-feed"),
 ]

@@ -2,6 +2,7 @@
 another team), asks a predicate before showing or taking a change (403), and leaves every write
 to agendas/services."""
 
+from agendas.views.calendar import calendar_feed, calendar_settings, meeting_calendar_file
 from agendas.views.changes import (
     action_item_status,
     agenda_item_edit,
@@ -47,7 +48,10 @@ __all__ = [
     "agenda_item_new",
     "agenda_item_withdraw",
     "attendance_record",
+    "calendar_feed",
+    "calendar_settings",
     "meeting_absence",
+    "meeting_calendar_file",
     "meeting_cancel",
     "meeting_complete",
     "meeting_detail",
