@@ -7,16 +7,19 @@ what each call changes and how a refusal reads.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from agendas import services
 from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus
 from agendas.models import AgendaItem, Attendance
+from consultteam.audit.models import Action, AuditEvent
 from tests.meeting_pages import meetings, submit
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,17 @@ def test_a_flag_is_acknowledged_with_its_repair(client, world, meetings):
     services.meeting_complete(meeting=meetings.first, by=world.lena)
     locked = _post(client, world.lena, url, {"repair_note": "Later"})
     assert locked.status_code == 409
+
+
+def test_the_minutes_as_pdf_from_the_api(client, world, meetings):
+    submit(meetings.first, world.tara, "Calls after hours", case=world.tara_case)
+    services.meeting_complete(meeting=meetings.first, by=world.lena, minutes_text="Held.")
+    client.force_login(world.sam)
+    response = client.get(_meeting(meetings.first, "minutes.pdf/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"Calls after hours [{world.tara_case.code}]" in " ".join(text.split())
+    assert AuditEvent.objects.filter(
+        action=Action.EXPORT, object_id=str(meetings.first.public_id), actor=world.sam
+    ).exists()

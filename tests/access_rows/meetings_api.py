@@ -170,6 +170,7 @@ ROWS: list[Row] = [
         data={"reason": "JUDGMENTAL_LANGUAGE", "agreement": "PHENOMENOLOGICAL_EMPATHY"},
     ),
     Row("api-meeting-minutes-markdown", "GET", API_MEMBERS_OF_ALPHA, meeting_kwargs),
+    Row("api-meeting-minutes-pdf", "GET", API_MEMBERS_OF_ALPHA, meeting_kwargs),
     Row("api-agenda-item-detail", "GET", API_MEMBERS_OF_ALPHA, item_kwargs),
     Row(
         "api-agenda-item-detail",
