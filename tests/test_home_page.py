@@ -72,11 +72,14 @@ def test_the_team_leader_sees_readiness_and_the_overrun_warning(client, world, m
     for title in ("Risk review", "Skipped group", "Burnout check"):
         submit(first, world.tara, title, minutes_requested=40)
     services.attendance_notify_absence(meeting=first, member=world.theo, by=world.theo)
+    services.attendance_record(meeting=first, member=world.tara, status="PRESENT", by=world.lena)
     page = _home(client, world.lena)
     assert "Meeting readiness" in page
+    assert "1 recorded at the meeting" in page
     assert "3 waiting" in page
     assert "4 of 4 rotating roles handed out" in page
-    assert "1 of 4 members" in page  # Theo sent notice; Tara, Theo, Lena and Sam are current
+    # Theo sent notice; Tara, Theo, Lena and Sam are the current members.
+    assert "1 of 4 members sent notice of absence" in page
     assert "120 of 90 minutes requested" in page
     assert "Over time." in page
     assert "runs over by 30 minutes" in page

@@ -145,6 +145,12 @@ def test_minutes_of_a_meeting_not_yet_completed_send_you_to_its_page(client, wor
     assert "The minutes are kept once the meeting is completed" in _flash(response)[0]
 
 
+def test_a_cancelled_meeting_has_no_minutes(client, world, held):
+    response = _as(client, world.tara).get(_url("meeting-record", held.third))
+    assert response.status_code == 302
+    assert "This meeting was cancelled: it has no minutes." in _flash(response)
+
+
 def test_the_meeting_page_links_its_minutes_once_completed(client, world, held):
     page = _text(_as(client, world.tara).get(_url("meeting-detail", held.first)))
     assert _url("meeting-record", held.first) in page

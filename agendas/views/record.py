@@ -55,7 +55,9 @@ def meeting_record_page(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResp
     if meeting.status != MeetingStatus.COMPLETED:
         messages.info(
             request,
-            "The minutes are kept once the meeting is completed; this is the meeting's page.",
+            "This meeting was cancelled: it has no minutes."
+            if meeting.status == MeetingStatus.CANCELLED
+            else "The minutes are kept once the meeting is completed; this is the meeting's page.",
         )
         return redirect("meeting-detail", meeting_id=meeting.public_id)
     context = {"meeting": meeting, "record": meeting_record(meeting)}
