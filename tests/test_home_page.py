@@ -53,6 +53,20 @@ def test_a_therapist_sees_her_week(client, world, meetings):
     assert reverse("team-patterns", kwargs={"team_id": world.alpha.public_id}) not in page
 
 
+def test_an_action_is_marked_done_from_my_week(client, world, meetings):
+    action = services.action_item_add(
+        meeting=meetings.first, by=world.lena, owner=world.tara, description="Bring the cards"
+    )
+    page = _home(client, world.tara)
+    assert _url("action-item-status", action) in page
+    response = client.post(_url("action-item-status", action), {"status": "DONE", "back": "home"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    action.refresh_from_db()
+    assert action.status == "DONE"
+    assert "Bring the cards" not in _home(client, world.tara)
+
+
 def test_a_therapist_with_nothing_on_the_agenda_is_offered_to_bring_an_item(
     client, world, meetings
 ):

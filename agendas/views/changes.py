@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agendas import services
@@ -187,10 +187,13 @@ def action_item_status(request: HttpRequest, action_id: uuid.UUID) -> HttpRespon
             action=action, by=user, changes={"status": data["status"]}
         ),
     )
-    anchor = f"action-{action.public_id}"
     if changed.done:
         messages.success(request, f"Marked {changed.result.get_status_display().lower()}.")
-        return back_to("meeting-detail", action.meeting, anchor)
+        # Back where it was marked: my week (a fixed name, never an address from the form)
+        # or the meeting's page.
+        if request.POST.get("back") == "home":
+            return redirect("home")
+        return back_to("meeting-detail", action.meeting, f"action-{action.public_id}")
     messages.error(request, f"The action was not changed. {_reasons(form)}")
     return detail_page(request, user, action.meeting, status=changed.status)
 
