@@ -278,6 +278,7 @@ def test_once_the_meeting_started_the_item_stays_as_it_is(client, world, meeting
     services.meeting_start(meeting=meetings.first, by=world.lena)
     page = _text(_as(client, world.tara).get(_url("meeting-detail", meetings.first)))
     assert _url("agenda-item-edit", item) not in page
+    assert "this item stays as it is" in _text(client.get(_url("agenda-item-edit", item)))
     edited = client.post(_url("agenda-item-edit", item), EDIT)
     assert edited.status_code == 409
     assert "The meeting has started: cannot change the item." in _text(edited)

@@ -15,10 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agendas import services
-from agendas.choices import WAITING_ITEM_STATUSES, ItemStatus
+from agendas.choices import WAITING_ITEM_STATUSES, ItemStatus, MeetingStatus
 from agendas.forms import (
     ActionItemStatusForm,
     AgendaItemEditForm,
@@ -234,7 +235,12 @@ def agenda_item_edit(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
             messages.success(request, f"Saved “{saved.result.title}”.")
             return back_to("meeting-detail", meeting, f"item-{item.public_id}")
         status = saved.status
-    context = {"meeting": meeting, "item": item, "form": form}
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "started": meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at <= timezone.now(),
+    }
     return render(request, "agendas/agenda_item_edit.html", context, status=status)
 
 
