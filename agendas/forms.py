@@ -24,7 +24,7 @@ from agendas.choices import (
 )
 from agendas.models import LONG_TEXT, MINUTES_TEXT, TITLE_TEXT, AgendaItem
 from cases.choices import TargetLevel
-from cases.forms import LIVE_CHECK, PageForm, PersonChoiceField
+from cases.forms import LIVE_CHECK, PageForm, PersonChoiceField, identifier_override_field
 from cases.models import Case
 from consultteam.accounts.models import User
 from consultteam.reference.models import Agreement
@@ -228,9 +228,10 @@ class MinutesForm(PageForm):
         max_length=MINUTES_TEXT,
         required=False,
         label="Minutes",
-        widget=forms.Textarea(attrs={"rows": 12, "maxlength": MINUTES_TEXT}),
+        widget=forms.Textarea(attrs={"rows": 12, "maxlength": MINUTES_TEXT, **LIVE_CHECK}),
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    identifier_override = identifier_override_field()
 
 
 class CompleteForm(PageForm):

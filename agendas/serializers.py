@@ -126,6 +126,12 @@ class MeetingUpdateInput(Input):
     location_kind = EnumField(LocationKind, required=False)
     join_link = serializers.URLField(required=False, allow_blank=True)
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        write_only=True,
+        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
+    )
 
 
 class MeetingRescheduleInput(Input):
@@ -140,6 +146,12 @@ class MeetingCompleteInput(Input):
         required=False,
         allow_blank=True,
         help_text="The final minutes (kept as they are if left out). Locked from now on.",
+    )
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        write_only=True,
+        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
     )
 
 

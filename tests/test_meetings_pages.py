@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -319,6 +320,40 @@ def test_minutes_saved_against_an_old_version_are_refused_keeping_the_text(clien
     assert "Someone else changed this meeting" in page
     meeting.refresh_from_db()
     assert meeting.minutes_text == "Opened on time."
+
+
+def test_minutes_go_through_the_text_checks(client, world, meetings):
+    """Minutes are free text about clients: judgmental wording is flagged (never blocking); a
+    phone number stops the save, keeps the text, and saves with a reason, which is audited."""
+    from consultteam.audit.models import Action, AuditEvent
+    from consultteam.textcheck.models import FlagCheck, FlagStatus, TextFlag
+
+    meeting = meetings.first
+    theo = _as(client, world.theo)
+
+    def save(text: str, **extra: str) -> Any:
+        meeting.refresh_from_db()
+        body = {"minutes_text": text, "version": meeting.version, **extra}
+        return theo.post(_url("meeting-minutes", meeting), body)
+
+    assert save("The client was being manipulative about the rota.").status_code == 302
+    (flag,) = TextFlag.objects.filter(object_id=meeting.public_id, field="minutes_text")
+    assert (flag.kind, flag.status) == (FlagCheck.LANGUAGE, FlagStatus.OPEN)
+
+    stopped = save("Call back on 555-010-0199 after group.")
+    assert stopped.status_code == 400
+    assert "555-010-0199" in _text(stopped)
+    assert 'name="identifier_override"' in _text(stopped)
+    meeting.refresh_from_db()
+    assert "555" not in meeting.minutes_text
+
+    kept = save("Call back on 555-010-0199 after group.", identifier_override="The clinic line.")
+    assert kept.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes_text.startswith("Call back on 555")
+    assert AuditEvent.objects.filter(
+        action=Action.OVERRIDE, object_id=str(meeting.public_id)
+    ).exists()
 
 
 # --- Completing and the record -------------------------------------------------------------------

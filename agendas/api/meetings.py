@@ -177,7 +177,11 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         changes = dict(body.validated_data)
         version = changes.pop("version")
         services.meeting_update(
-            meeting=meeting, by=_person(request), expected_version=version, changes=changes
+            meeting=meeting,
+            by=_person(request),
+            expected_version=version,
+            identifier_override=changes.pop("identifier_override", None),
+            changes=changes,
         )
         return Response(self._detail(meeting))
 
@@ -230,6 +234,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             by=_person(request),
             minutes_text=body.validated_data.get("minutes_text"),
+            identifier_override=body.validated_data.get("identifier_override"),
         )
         return Response(self._detail(meeting))
 

@@ -265,6 +265,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
             by=user,
             expected_version=data["version"],
             changes={"minutes_text": data["minutes_text"]},
+            identifier_override=data["identifier_override"] or None,
         ),
     )
     if saved.done:
