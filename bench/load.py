@@ -25,20 +25,37 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class LoadResult:
-    requests: int
+    latencies_ms: list[float]
     errors: int
     seconds: float
-    p50_ms: float
-    p95_ms: float
+
+    def __add__(self, other: LoadResult) -> LoadResult:
+        return LoadResult(
+            self.latencies_ms + other.latencies_ms,
+            self.errors + other.errors,
+            self.seconds + other.seconds,
+        )
+
+    def _at(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms) or [0.0]
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
     @property
     def per_second(self) -> float:
-        return self.requests / self.seconds
+        return len(self.latencies_ms) / self.seconds
+
+    @property
+    def p50_ms(self) -> float:
+        return self._at(0.5)
+
+    @property
+    def p95_ms(self) -> float:
+        return self._at(0.95)
 
     def __str__(self) -> str:
         return (
             f"{self.per_second:6.0f} req/s  p50 {self.p50_ms:6.1f} ms  p95 {self.p95_ms:6.1f} ms"
-            f"  ({self.requests} requests, {self.errors} errors)"
+            f"  ({len(self.latencies_ms)} requests, {self.errors} errors)"
         )
 
 
@@ -116,11 +133,4 @@ def run(url: str, token: str | None, concurrency: int, seconds: float) -> LoadRe
         thread.start()
     for thread in threads:
         thread.join()
-    ms = sorted(x * 1000 for x in latencies) or [0.0]
-    return LoadResult(
-        requests=len(latencies),
-        errors=errors[0],
-        seconds=seconds,
-        p50_ms=ms[len(ms) // 2],
-        p95_ms=ms[min(len(ms) - 1, int(0.95 * len(ms)))],
-    )
+    return LoadResult([x * 1000 for x in latencies], errors[0], seconds)

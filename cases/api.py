@@ -77,6 +77,7 @@ from consultteam.access import ActionRules, AnyUser
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.reads import only_shown
 from consultteam.teams.models import Team
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -146,6 +147,16 @@ def _active_person(user_id: uuid.UUID, field: str) -> User:
     return person
 
 
+# What a line of the TIB log or of the chain analyses shows of the rows joined to it.
+_RECORD_JOINS = (
+    "team__public_id",
+    "case__public_id",
+    "case__code",
+    "author__public_id",
+    "author__display_name",
+)
+
+
 # --- Cases --------------------------------------------------------------------------------------
 
 
@@ -172,9 +183,14 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         cases = Case.objects.visible_to(self.request.user).select_related(
             "team", "primary_therapist"
         )
-        if self.action != "list":
-            cases = cases.prefetch_related("missed_sessions")
-        return cases
+        if self.action == "list":
+            return only_shown(
+                cases,
+                "team__public_id",
+                "primary_therapist__public_id",
+                "primary_therapist__display_name",
+            )
+        return cases.prefetch_related("missed_sessions")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Case]]:
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
@@ -299,11 +315,14 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[TIBEntry]:
-        return (
+        entries = (
             TIBEntry.objects.visible_to(self.request.user)
             .select_related("team", "case", "author", "chain_analysis")
             .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
+        if self.action == "list":
+            return only_shown(entries, *_RECORD_JOINS, "chain_analysis__public_id")
+        return entries
 
     def _detail(self, entry: TIBEntry) -> dict[str, Any]:
         return dict(TIBEntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
@@ -404,6 +423,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
             .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
         if self.action == "list":
+            chains = only_shown(chains, *_RECORD_JOINS)
             # A subquery per row in the same statement, not a GROUP BY over the worksheet.
             link_count = (
                 ChainLink.objects.filter(chain=OuterRef("pk"))

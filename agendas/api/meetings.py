@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from agendas import services
 from agendas.api.common import (
+    AGENDA_ITEM_JOINS,
     LOCKED,
     REFUSED,
     MarkdownRenderer,
@@ -64,6 +65,7 @@ from cases.models import ChainAnalysis, TIBEntry
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.reads import only_shown
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 
@@ -238,7 +240,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         """The agenda in its computed order (with the leaders' moves), the minutes asked for
         against the meeting's length, and the items that will not fit."""
         meeting = self.get_object()
-        items = list(agenda_items_of(meeting))
+        items = list(only_shown(agenda_items_of(meeting), *AGENDA_ITEM_JOINS))
         agenda = services.agenda_for(meeting, items)
         positions = {item.pk: place for place, item in enumerate(agenda.items, start=1)}
         waiting = {item.pk for item in agenda.items}
