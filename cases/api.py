@@ -46,9 +46,7 @@ from cases.permissions import (
     can_change_tib,
     can_list_cases,
     can_manage_case_access,
-    can_view_case,
     can_view_chain,
-    can_view_tib,
 )
 from cases.selectors import emergency_id
 from cases.serializers import (
@@ -73,7 +71,7 @@ from cases.serializers import (
     TIBUpdateInput,
     VersionQuery,
 )
-from consultteam.access import ActionRules, AnyUser
+from consultteam.access import ActionRules, AnyUser, found_in_visible_to
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
@@ -169,7 +167,7 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         "list": can_list_cases,
         # The team comes in the body: case_open checks can_open_case against it.
         "create": can_list_cases,
-        "retrieve": can_view_case,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_case,
         "attended": can_change_case,
         "co_therapist_add": can_manage_case_access,
@@ -306,7 +304,7 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
         "list": can_list_cases,
         # Team, actor and case come in the body: tib_log checks can_log_tib against them.
         "create": can_list_cases,
-        "retrieve": can_view_tib,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_tib,
         "share": can_change_tib,
     }
@@ -401,7 +399,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         "list": can_list_cases,
         # Team, subject and case come in the body: chain_start checks can_start_chain.
         "create": can_list_cases,
-        "retrieve": can_view_chain,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_chain,
         # Who may set which status depends on the status asked for: chain_set_status decides.
         "set_status": can_view_chain,

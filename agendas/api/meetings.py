@@ -62,7 +62,7 @@ from agendas.serializers import (
 )
 from cases.api import _case_named, _person
 from cases.models import ChainAnalysis, TIBEntry
-from consultteam.access import ActionRules
+from consultteam.access import ActionRules, found_in_visible_to
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.reads import only_shown
@@ -82,27 +82,27 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         "list": can_list_meetings,
         # The team comes in the body: meetings_plan checks can_plan_meetings against it.
         "plan": can_list_meetings,
-        "retrieve": can_view_meeting,
+        "retrieve": found_in_visible_to,
         # Minutes (note-taker, leaders) or setup (team leader): meeting_update decides.
         "partial_update": can_view_meeting,
         "reschedule": can_schedule_meeting,
         "cancel": can_schedule_meeting,
         "start": can_run_meeting,
         "complete": can_run_meeting,
-        "agenda": can_view_meeting,
+        "agenda": found_in_visible_to,
         "agenda_submit": can_submit_agenda_item,
-        "roles": can_view_meeting,
+        "roles": found_in_visible_to,
         "role_assign": can_schedule_meeting,
         "roles_rotate": can_schedule_meeting,
         # The holder of the role or the team leader: role_swap decides.
         "roles_swap": can_view_meeting,
-        "attendance": can_view_meeting,
+        "attendance": found_in_visible_to,
         # Notice for oneself (any member) or a record by whoever runs it: services decide.
         "attendance_set": can_view_meeting,
-        "action_items": can_view_meeting,
+        "action_items": found_in_visible_to,
         "action_item_add": can_write_minutes,
         "observer_flag_raise": can_raise_observer_flag,
-        "minutes_markdown": can_view_meeting,
+        "minutes_markdown": found_in_visible_to,
     }
     lookup_field = "public_id"
     lookup_url_kwarg = "meeting_id"
