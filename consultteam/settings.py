@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every view names the rule that lets a request through.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["consultteam.renderers.FastJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "consultteam.errors.api_exception_handler",
     # Counted in the default cache, so per web process: a bound on a runaway editor or script,

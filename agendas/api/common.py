@@ -120,6 +120,21 @@ def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
+# What AgendaItemSerializer shows of the rows `agenda_items_of` joins (see only_shown).
+AGENDA_ITEM_JOINS = (
+    "meeting__public_id",
+    "meeting__team__time_zone",
+    "submitter__public_id",
+    "submitter__display_name",
+    "case__code",
+    "tib_entry__public_id",
+    "chain_analysis__public_id",
+    "carried_from__public_id",
+    "carried_from__meeting__starts_at",
+    "carried_from__meeting__team__time_zone",
+)
+
+
 def action_items_query() -> QuerySet[ActionItem]:
     return ActionItem.objects.select_related(
         "meeting", "owner", "agenda_item", "due_meeting", "carried_from"
