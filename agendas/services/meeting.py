@@ -42,6 +42,7 @@ from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
+from reminders.scheduling import meeting_reminders_sync
 
 MINUTES_FIELDS = ("minutes_text",)
 SETUP_FIELDS = ("location_kind", "join_link", "minutes")
@@ -108,6 +109,7 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = N
         ActionItem.objects.filter(meeting=meeting, status=ActionStatus.OPEN).order_by("id")
     )
     if not undiscussed and not open_actions:
+        meeting_reminders_sync(meeting)
         return meeting
     following = next_meeting(meeting)
     assert following is not None  # planned when missing
@@ -148,6 +150,7 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = N
         save_valid(carried)
         action.status = ActionStatus.CARRIED_OVER
         save_valid(action, update_fields=["status", "updated_at"])
+    meeting_reminders_sync(meeting, following)
     return meeting
 
 
@@ -184,6 +187,7 @@ def action_item_add(
         due_meeting=None if due_on else next_meeting(meeting, plan=False),
     )
     save_valid(action)
+    meeting_reminders_sync(action.due_meeting or meeting)
     return action
 
 
@@ -206,6 +210,7 @@ def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, An
         member_of(action.meeting.team, changes["owner"].pk, "owner")
     apply_changes(action, changes, ACTION_FIELDS)
     save_valid(action, update_fields=[*changes, "updated_at"])
+    meeting_reminders_sync(action.meeting, action.due_meeting)
     return action
 
 
