@@ -15,11 +15,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -79,8 +79,9 @@ class SmtpServer:
     recorder: Recorder
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+@contextmanager
+def smtp_server_running() -> Iterator[SmtpServer]:
+    """Test modules make their `smtp_server` fixture from this."""
     recorder = Recorder()
     port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -24,9 +25,15 @@ from reminders.models import Reminder
 from reminders.scheduling import meeting_reminders_sync
 from reminders.services import preference_set, reminder_retry
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
-from tests.smtp_capture import free_port, smtp_server  # noqa: F401  (fixture)
+from tests.smtp_capture import SmtpServer, free_port, smtp_server_running
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with smtp_server_running() as server:
+        yield server
 
 
 def kinds_of(meeting: Meeting, status: str = ReminderStatus.PENDING) -> dict[str, int]:
@@ -38,7 +45,7 @@ def kinds_of(meeting: Meeting, status: str = ReminderStatus.PENDING) -> dict[str
 
 
 @pytest.fixture
-def smtp_mail(settings, smtp_server):  # noqa: F811
+def smtp_mail(settings, smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_server.port
