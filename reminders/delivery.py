@@ -78,7 +78,7 @@ def release(ids: list[int], token: uuid.UUID) -> None:
     )
 
 
-def sweep(*, enqueue: Callable[[list[int], uuid.UUID], None], max_batches: int = 100) -> int:
+def sweep(*, enqueue: Callable[[list[int], uuid.UUID], object], max_batches: int = 100) -> int:
     """Claim every due row in batches and hand each batch to ``enqueue``. Returns how many
     rows were handed over. A batch that cannot be enqueued is released and the error raised:
     the next sweep tries again. Safe to run twice, and two at once."""

@@ -9,6 +9,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -61,7 +62,7 @@ def plant_canaries() -> set[str]:
     return canaries
 
 
-def drain(queue: str) -> list[tuple[str, list]]:
+def drain(queue: str) -> list[tuple[str, list[Any]]]:
     """Take every message off ``queue``: its raw body and the task arguments."""
     taken = []
     with celery_app.connection_for_read() as connection:
