@@ -198,7 +198,13 @@ def deliver(ids: list[int], token: uuid.UUID) -> Outcome:
 
 
 def _send_emails(rows: list[Reminder], token: uuid.UUID, outcome: Outcome) -> None:
+    """Send over one connection, opened here so that each message does not open its own."""
     mail = get_connection(fail_silently=False)
+    try:
+        mail.open()
+    except Exception as error:
+        _set_back_all(rows, token, error, outcome)
+        return
     try:
         for index, row in enumerate(rows):
             assert row.leased_until is not None
@@ -209,20 +215,29 @@ def _send_emails(rows: list[Reminder], token: uuid.UUID, outcome: Outcome) -> No
             try:
                 message_for(row, connection=mail).send()
             except Exception as error:
-                if set_back(row, token, error) == ReminderStatus.FAILED:
-                    outcome.failed += 1
-                else:
-                    outcome.retrying += 1
                 if _is_connection_error(error):
-                    for rest in rows[index + 1 :]:
-                        set_back(rest, token, error)
-                        outcome.retrying += 1
+                    _set_back_all(rows[index:], token, error, outcome)
                     return
-                _close_quietly(mail)
+                # A refusal of one message leaves the session usable (smtplib resets it).
+                _count(set_back(row, token, error), outcome)
                 continue
             outcome.sent += mark_sent(row, token)
     finally:
         _close_quietly(mail)
+
+
+def _set_back_all(
+    rows: list[Reminder], token: uuid.UUID, error: Exception, outcome: Outcome
+) -> None:
+    for row in rows:
+        _count(set_back(row, token, error), outcome)
+
+
+def _count(status: str, outcome: Outcome) -> None:
+    if status == ReminderStatus.FAILED:
+        outcome.failed += 1
+    else:
+        outcome.retrying += 1
 
 
 def _close_quietly(mail: object) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -21,6 +22,9 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every command at INFO; the tests read what was accepted, not the dialogue.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass
