@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from agendas.calendar import meeting_ics
 from agendas.choices import MeetingRole
 from reminders.choices import ReminderKind
 from reminders.models import Reminder
@@ -104,7 +105,6 @@ def message_for(reminder: Reminder, *, connection: Any = None) -> EmailMultiAlte
     )
     message.attach_alternative(render_to_string("reminders/email.html", context), "text/html")
     if reminder.meeting is not None and reminder.kind in MEETING_KINDS:
-        from reminders.attachments import meeting_ics
-
-        message.attach("meeting.ics", meeting_ics(reminder.meeting), "text/calendar")
+        ics = meeting_ics(reminder.meeting, base_url=settings.SITE_URL)
+        message.attach("meeting.ics", ics.decode("utf-8"), "text/calendar")
     return message
