@@ -205,6 +205,7 @@ def _send_emails(rows: list[Reminder], token: uuid.UUID, outcome: Outcome) -> No
     except Exception as error:
         _set_back_all(rows, token, error, outcome)
         return
+    calendars: dict[int, str] = {}
     try:
         for index, row in enumerate(rows):
             assert row.leased_until is not None
@@ -213,7 +214,7 @@ def _send_emails(rows: list[Reminder], token: uuid.UUID, outcome: Outcome) -> No
                 outcome.skipped += len(rows) - index
                 return
             try:
-                message_for(row, connection=mail).send()
+                message_for(row, connection=mail, calendars=calendars).send()
             except Exception as error:
                 if _is_connection_error(error):
                     _set_back_all(rows[index:], token, error, outcome)

@@ -90,9 +90,13 @@ def wording_of(reminder: Reminder) -> Wording:
     )
 
 
-def message_for(reminder: Reminder, *, connection: Any = None) -> EmailMultiAlternatives:
+def message_for(
+    reminder: Reminder, *, connection: Any = None, calendars: dict[int, str] | None = None
+) -> EmailMultiAlternatives:
     """The reminder as an email: text and HTML, and for meeting reminders the meeting as an
-    .ics attachment. The Message-ID is the reminder's own, so a repeat is recognisable."""
+    .ics attachment. The Message-ID is the reminder's own, so a repeat is recognisable.
+    ``calendars`` keeps each meeting's entry across a batch: building one is the costliest
+    part of a message, and a meeting's reminders go out together."""
     wording = wording_of(reminder)
     context = {"wording": wording, "reminder": reminder}
     message = EmailMultiAlternatives(
@@ -104,7 +108,10 @@ def message_for(reminder: Reminder, *, connection: Any = None) -> EmailMultiAlte
         headers={"Message-ID": f"<reminder-{reminder.public_id}@consultteam>"},
     )
     message.attach_alternative(render_to_string("reminders/email.html", context), "text/html")
-    if reminder.meeting is not None and reminder.kind in MEETING_KINDS:
-        ics = meeting_ics(reminder.meeting, base_url=settings.SITE_URL)
-        message.attach("meeting.ics", ics.decode("utf-8"), "text/calendar")
+    meeting = reminder.meeting
+    if meeting is not None and reminder.kind in MEETING_KINDS:
+        calendars = {} if calendars is None else calendars
+        if meeting.pk not in calendars:
+            calendars[meeting.pk] = meeting_ics(meeting, base_url=settings.SITE_URL).decode()
+        message.attach("meeting.ics", calendars[meeting.pk], "text/calendar")
     return message

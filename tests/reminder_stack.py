@@ -1,4 +1,4 @@
-"""Real processes for the reminder fault tests and bench/reminders.py: a Redis server of our
+"""Real processes for the reminder fault tests and bench/reminder_delivery.py: a Redis server of our
 own on a free port, a SQLite file every process shares, celery workers and beats as
 subprocesses, and reads of the reminder rows straight from the file.
 
@@ -124,10 +124,11 @@ class Stack:
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    def prepare(self, reminders: int) -> None:
-        """Migrate the file database and make ``reminders`` reminders due now."""
+    def prepare(self, reminders: int, *, due_in: float = 0) -> None:
+        """Migrate the file database and make ``reminders`` meeting reminders (with their
+        calendar attachment) due ``due_in`` seconds from now."""
         self.manage("migrate", "--no-input")
-        self.manage("shell", "-c", SEED.format(count=reminders))
+        self.manage("shell", "-c", SEED.format(count=reminders, due_in=due_in))
 
     def start_worker(self, name: str, *, pool: str = "solo", concurrency: int = 1) -> None:
         self._spawn(
@@ -182,11 +183,11 @@ class Stack:
 
     # --- Reading the rows ----------------------------------------------------------------------
 
-    def rows(self) -> list[tuple[str, str, str | None, int]]:
-        """(public id, status, sent_at, attempts) of every reminder."""
+    def rows(self) -> list[tuple[str, str, str | None, str]]:
+        """(public id, status, sent_at, send_at) of every reminder."""
         with sqlite3.connect(self.database, timeout=20) as db:
             return db.execute(
-                "SELECT public_id, status, sent_at, attempts FROM reminders_reminder"
+                "SELECT public_id, status, sent_at, send_at FROM reminders_reminder"
             ).fetchall()
 
     def all_sent(self) -> bool:
@@ -213,15 +214,21 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 SEED = """
+import datetime as dt
 from django.utils import timezone
+from agendas.models import Meeting
 from consultteam.accounts.models import User
+from consultteam.teams.models import Team
 from reminders.models import Reminder
 user = User.objects.create_user("fault-test@example.org", display_name="Fault Test")
-now = timezone.now()
+team = Team.objects.create(name="Gamma")
+starts = timezone.now() + dt.timedelta(days=1)
+meeting = Meeting.objects.create(team=team, slot=starts.date(), starts_at=starts)
+due = timezone.now() + dt.timedelta(seconds={due_in})
 Reminder.objects.bulk_create(
     [
-        Reminder(key=f"fault:{{n}}", recipient=user, kind="REVIEW_REQUESTED", due_at=now,
-                 send_at=now)
+        Reminder(key=f"fault:{{n}}", recipient=user, kind="MEETING_UPCOMING", meeting=meeting,
+                 due_at=starts, send_at=due)
         for n in range({count})
     ],
     batch_size=1000,

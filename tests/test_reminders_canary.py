@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from consultteam.celery import app as celery_app
 from reminders.choices import ReminderKind, ReminderStatus
-from reminders.delivery import deliver, sweep
+from reminders.delivery import claim_due, deliver, sweep
 from reminders.models import Reminder
 from reminders.tasks import reminders_deliver
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
@@ -142,3 +142,41 @@ def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
         if canary in text
     }
     assert not found, f"clinical content leaked into reminders: {sorted(found)[:10]}"
+
+
+def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server):
+    """The same check over the demo loader's record: its teams plan meetings and rotate roles,
+    a demo therapist brings a demo case to the agenda; every reminder that gives rise to goes
+    out, and none carries a canary planted in the demo's texts."""
+    from django.core.management import call_command
+
+    from agendas import services
+    from cases.models import Case
+    from consultteam.teams.models import Membership, Role
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    call_command("load_demo")
+    for leader in Membership.objects.filter(role=Role.TEAM_LEADER).select_related("team", "user"):
+        planned = services.meetings_plan(team=leader.team, by=leader.user, weeks=1)
+        services.roles_rotate(meeting=planned[0], by=leader.user)
+        case = Case.objects.filter(team=leader.team).select_related("primary_therapist").first()
+        if case is not None:
+            services.agenda_item_submit(
+                meeting=planned[0], by=case.primary_therapist, title="Stuck", case=case
+            )
+    canaries = plant_canaries()
+    assert len(canaries) > 40
+    assert make_all_due() > 0
+    while True:
+        token, ids = claim_due(limit=100)
+        if not ids:
+            break
+        deliver(ids, token)
+    kinds = set(Reminder.objects.filter(status=ReminderStatus.SENT).values_list("kind", flat=True))
+    assert {ReminderKind.MEETING_UPCOMING, ReminderKind.ROLE_ASSIGNED} <= kinds
+    texts = [text for a in smtp_server.recorder.accepted for text in texts_of(a.message)]
+    assert texts
+    leaked = {canary for text in texts for canary in canaries if canary in text}
+    assert not leaked, f"demo content leaked into reminders: {sorted(leaked)[:10]}"
