@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,8 @@ from reminders.delivery import backoff, claim_due, deliver, is_transient
 from reminders.models import Reminder
 from reminders.scheduling import meeting_reminders_sync
 from reminders.services import preference_set, reminder_retry
+from tests.conftest import requires_postgres
+from tests.factories import UserFactory
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
 from tests.smtp_capture import SmtpServer, free_port, smtp_server_running
 
@@ -333,3 +337,42 @@ def test_notifications_list_only_ones_own_and_mark_read(world, django_assert_num
     assert mine.read_at is not None
     page = client.get(reverse("notification-list")).content.decode()
     assert "Alpha meets" in page
+
+
+@requires_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_claim_passes_over_rows_another_sweep_holds():
+    """SKIP LOCKED: a sweep does not wait for rows another sweep has locked, it takes others."""
+    user = UserFactory.create(email="sweep@example.org")
+    now = timezone.now()
+    rows = Reminder.objects.bulk_create(
+        Reminder(
+            key=f"skip:{n}",
+            recipient=user,
+            kind=ReminderKind.REVIEW_REQUESTED,
+            due_at=now,
+            send_at=now,
+        )
+        for n in range(10)
+    )
+    held = [row.pk for row in rows[:3]]
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sweep() -> None:
+        try:
+            with transaction.atomic():
+                list(Reminder.objects.select_for_update().filter(pk__in=held))
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_sweep)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        _token, claimed = claim_due(limit=100)
+    finally:
+        release.set()
+        thread.join()
+    assert sorted(claimed) == sorted(row.pk for row in rows[3:])
