@@ -15,8 +15,8 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from agendas.choices import ActionStatus, ItemStatus, MeetingStatus
-from agendas.models import ActionItem, AgendaItem, Meeting
+from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus
+from agendas.models import ActionItem, AgendaItem, Attendance, Meeting
 from cases.permissions import CLINICIANS
 from consultteam.teams.models import Membership
 from reminders.choices import ReminderKind
@@ -54,7 +54,13 @@ def _stamp(meeting: Meeting) -> int:
 def _upcoming(meeting: Meeting) -> list[Wanted]:
     from agendas.services.agenda import cutoff_of  # the services import this module
 
-    members = Membership.objects.current().filter(team_id=meeting.team_id)
+    # Someone who sent notice they will miss the meeting needs no reminder of it.
+    absent = Attendance.objects.filter(
+        meeting=meeting, status=AttendanceStatus.ABSENT_NOTIFIED
+    ).values("member_id")
+    members = (
+        Membership.objects.current().filter(team_id=meeting.team_id).exclude(user_id__in=absent)
+    )
     wanted = []
     for user_id, role in members.values_list("user_id", "role"):
         wanted.append(

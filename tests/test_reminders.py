@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agendas import services
 from agendas.choices import MeetingRole
-from agendas.models import Meeting, RoleAssignment
+from agendas.models import ActionItem, Meeting, RoleAssignment
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
 from reminders.choices import Channel, ReminderKind, ReminderStatus
@@ -376,3 +376,22 @@ def test_on_postgresql_a_claim_passes_over_rows_another_sweep_holds():
         release.set()
         thread.join()
     assert sorted(claimed) == sorted(row.pk for row in rows[3:])
+
+
+def test_notice_of_absence_cancels_that_persons_reminders_of_the_meeting(world):
+    meeting = services.meetings_plan(team=world.alpha, by=world.lena, weeks=1)[0]
+    services.attendance_notify_absence(meeting=meeting, member=world.theo, by=world.theo)
+    theirs = Reminder.objects.filter(meeting=meeting, recipient=world.theo)
+    assert set(theirs.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
+    assert Reminder.objects.filter(
+        meeting=meeting, recipient=world.tara, status=ReminderStatus.PENDING
+    ).exists()
+
+
+def test_an_action_done_is_no_longer_reminded(world):
+    _first, following = a_week_of_reminders(world)
+    due = Reminder.objects.get(kind=ReminderKind.ACTION_DUE, status=ReminderStatus.PENDING)
+    action = ActionItem.objects.get(meeting=following, owner=world.tara)
+    services.action_item_update(action=action, by=world.tara, changes={"status": "DONE"})
+    due.refresh_from_db()
+    assert due.status == ReminderStatus.CANCELLED

@@ -214,6 +214,7 @@ def attendance_notify_absence(*, meeting: Meeting, member: User, by: User) -> At
         from agendas.services.roles import rotate
 
         rotate(meeting)
+    meeting_reminders_sync(meeting)
     return attendance
 
 
