@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.notification_read,
         name="notification-read",
     ),
+    path("notifications/preferences/", views.reminder_preferences, name="reminder-preferences"),
     path("reminders/", views.reminder_operations, name="reminder-operations"),
     path("reminders/<uuid:reminder_id>/retry/", views.reminder_retry, name="reminder-retry"),
 ]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from consultteam.errors import Conflict
 from reminders import services
-from reminders.choices import ReminderStatus
+from reminders.choices import Channel, ReminderKind, ReminderStatus
 from reminders.messages import wording_of
-from reminders.models import Reminder
+from reminders.models import Reminder, ReminderPreference
 from reminders.permissions import can_operate_reminders
 
 PAGE_SIZE = 50
@@ -38,6 +39,63 @@ def notification_read(request: HttpRequest, notification_id: str) -> HttpRespons
     )
     services.notification_mark_read(reminder=reminder, by=request.user)
     return redirect("notification-list")
+
+
+@login_required
+def reminder_preferences(request: HttpRequest) -> HttpResponse:
+    """One's choices for every kind of reminder. Saving checks every kind first: one bad value
+    saves nothing and says which (400)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                for kind in ReminderKind.values:
+                    _save_preference(request, kind, errors)
+                if errors:
+                    raise _Invalid
+        except _Invalid:
+            pass
+        else:
+            messages.success(request, "Your reminder choices are saved.")
+            return redirect("reminder-preferences")
+    rows = [
+        (pref, ReminderKind(pref.kind).label, errors.get(pref.kind))
+        for pref in services.preferences_of(request.user)
+    ]
+    if errors:  # show what was typed, not what is stored
+        rows = [(_typed(request, pref), label, error) for pref, label, error in rows]
+    context = {"rows": rows, "channels": Channel.choices, "errors": errors}
+    return render(request, "reminders/preferences.html", context, status=400 if errors else 200)
+
+
+class _Invalid(Exception):
+    """Rolls back the choices saved before a bad one."""
+
+
+def _save_preference(request: HttpRequest, kind: str, errors: dict[str, str]) -> None:
+    lead = request.POST.get(f"{kind}-lead_minutes", "").strip()
+    if not lead.lstrip("-").isdigit():
+        errors[kind] = "Give the lead time as a whole number of minutes."
+        return
+    try:
+        services.preference_set(
+            user=request.user,
+            kind=kind,
+            enabled=request.POST.get(f"{kind}-enabled") == "on",
+            lead_minutes=int(lead),
+            channel=request.POST.get(f"{kind}-channel", Channel.EMAIL),
+        )
+    except ValidationError as error:
+        errors[kind] = " ".join(error.messages)
+
+
+def _typed(request: HttpRequest, pref: ReminderPreference) -> ReminderPreference:
+    typed = ReminderPreference(user=pref.user, kind=pref.kind, lead_minutes=pref.lead_minutes)
+    typed.enabled = request.POST.get(f"{pref.kind}-enabled") == "on"
+    typed.channel = request.POST.get(f"{pref.kind}-channel", pref.channel)
+    lead = request.POST.get(f"{pref.kind}-lead_minutes", "")
+    typed.lead_minutes = int(lead) if lead.lstrip("-").isdigit() else pref.lead_minutes
+    return typed
 
 
 @login_required

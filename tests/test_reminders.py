@@ -395,3 +395,24 @@ def test_an_action_done_is_no_longer_reminded(world):
     services.action_item_update(action=action, by=world.tara, changes={"status": "DONE"})
     due.refresh_from_db()
     assert due.status == ReminderStatus.CANCELLED
+
+
+def test_the_choices_page_saves_all_or_nothing(world):
+    client = Client()
+    client.force_login(world.tara)
+    form = {}
+    for kind in ReminderKind.values:
+        form[f"{kind}-enabled"] = "on"
+        form[f"{kind}-lead_minutes"] = "30"
+        form[f"{kind}-channel"] = "EMAIL"
+    bad = {**form, "ROLE_ASSIGNED-lead_minutes": "-10"}
+    response = client.post(reverse("reminder-preferences"), bad)
+    assert response.status_code == 400
+    assert "from 0 to" in response.content.decode()
+    assert not world.tara.reminder_preferences.exists()
+    del form["AGENDA_CUTOFF-enabled"]
+    response = client.post(reverse("reminder-preferences"), form)
+    assert response.status_code == 302
+    saved = {p.kind: (p.enabled, p.lead_minutes) for p in world.tara.reminder_preferences.all()}
+    assert saved["AGENDA_CUTOFF"] == (False, 30)
+    assert saved["MEETING_UPCOMING"] == (True, 30)

@@ -48,6 +48,14 @@ ROWS: list[Row] = [
     Row("notification-list", "GET", PAGE),
     Row("notification-read", "POST", every(404, **SIGNED_OUT), nobodys),
     Row("notification-read", "POST", TARA_ONLY, taras_notification),
+    Row("reminder-preferences", "GET", PAGE),
+    # The matrix posts JSON, so the form arrives without lead times: refused, nothing saved.
+    Row(
+        "reminder-preferences",
+        "POST",
+        every(400, **SIGNED_OUT),
+        data={"MEETING_UPCOMING-lead_minutes": "-5"},
+    ),
     Row("reminder-operations", "GET", STAFF_ONLY),
     # Staff reach the retry and find no such reminder; everyone else is refused first.
     Row("reminder-retry", "POST", every(403, ada=404, **SIGNED_OUT), missing_reminder),
