@@ -259,3 +259,27 @@ def test_a_flag_naming_an_unknown_agreement_is_400(client, world):
     )
     assert response.status_code == 400
     assert "agreement" in response.json()
+
+
+def test_minutes_in_the_api_are_checked_for_identifiers(client, world):
+    meeting = upcoming(world)
+    lena = signed_in(client, world.lena)
+    phone = "Call back on 555-010-0199 after group."
+    stopped = send(lena, "PATCH", meeting_url(meeting), {"version": 1, "minutes_text": phone})
+    assert stopped.status_code == 400
+    assert Meeting.objects.get(pk=meeting.pk).minutes_text == ""
+    kept = send(
+        lena,
+        "PATCH",
+        meeting_url(meeting),
+        {"version": 1, "minutes_text": phone, "identifier_override": "The clinic's own line."},
+    )
+    assert kept.status_code == 200
+    finished = send(
+        lena,
+        "POST",
+        meeting_url(meeting, "complete/"),
+        {"minutes_text": "Reach the client at 555-010-0123."},
+    )
+    assert finished.status_code == 400
+    assert Meeting.objects.get(pk=meeting.pk).status == "SCHEDULED", "nothing half-done"

@@ -60,6 +60,12 @@ class MarkdownRenderer(TextRenderer):
     format = "md"
 
 
+class PdfRenderer(TextRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None  # type: ignore[assignment]  # binary: no charset on the content type
+
+
 class CalendarRenderer(TextRenderer):
     media_type = "text/calendar"
     format = "ics"

@@ -18,6 +18,7 @@ from agendas.api.common import (
     REFUSED,
     MarkdownRenderer,
     MeetingsInTimeOrder,
+    PdfRenderer,
     action_items_query,
     agenda_items_of,
     invalid,
@@ -28,6 +29,7 @@ from agendas.api.common import (
 from agendas.choices import AttendanceStatus
 from agendas.exports import minutes_markdown
 from agendas.models import Attendance, Meeting, RoleAssignment
+from agendas.pdf import minutes_pdf
 from agendas.permissions import (
     can_list_meetings,
     can_raise_observer_flag,
@@ -101,6 +103,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         "action_item_add": can_write_minutes,
         "observer_flag_raise": can_raise_observer_flag,
         "minutes_markdown": can_view_meeting,
+        "minutes_pdf": can_view_meeting,
     }
     lookup_field = "public_id"
     lookup_url_kwarg = "meeting_id"
@@ -174,7 +177,11 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         changes = dict(body.validated_data)
         version = changes.pop("version")
         services.meeting_update(
-            meeting=meeting, by=_person(request), expected_version=version, changes=changes
+            meeting=meeting,
+            by=_person(request),
+            expected_version=version,
+            identifier_override=changes.pop("identifier_override", None),
+            changes=changes,
         )
         return Response(self._detail(meeting))
 
@@ -227,6 +234,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             by=_person(request),
             minutes_text=body.validated_data.get("minutes_text"),
+            identifier_override=body.validated_data.get("identifier_override"),
         )
         return Response(self._detail(meeting))
 
@@ -450,3 +458,17 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         meeting = self.get_object()
         audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
         return Response(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="minutes.pdf",
+        url_name="minutes-pdf",
+        renderer_classes=[PdfRenderer],
+    )
+    def minutes_pdf(self, request: Request, meeting_id: str) -> Response:
+        """The same record as a PDF document: case codes only. Audited as an export."""
+        meeting = self.get_object()
+        audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
+        return Response(minutes_pdf(meeting), content_type="application/pdf")
