@@ -319,6 +319,8 @@ SITE_URL = env.string("SITE_URL", "http://localhost:8000")
 REMINDER_SWEEP_SECONDS = env.integer("REMINDER_SWEEP_SECONDS", 60, minimum=1)
 REMINDER_LEASE_SECONDS = env.integer("REMINDER_LEASE_SECONDS", 300, minimum=5)
 REMINDER_MAX_ATTEMPTS = env.integer("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+# The first retry waits this long; each next one twice as long, at most an hour.
+REMINDER_RETRY_SECONDS = env.integer("REMINDER_RETRY_SECONDS", 60, minimum=1)
 REMINDER_BATCH_SIZE = env.integer("REMINDER_BATCH_SIZE", 100, minimum=1)
 # Unset EMAIL_HOST: mail is written to the worker's console (development only).
 EMAIL_HOST = env.string("EMAIL_HOST", "")

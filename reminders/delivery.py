@@ -121,8 +121,10 @@ def is_transient(error: Exception) -> bool:
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8... minutes after each failed attempt, at most an hour."""
-    return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+    """REMINDER_RETRY_SECONDS (a minute) after the first failed attempt, then twice as long
+    after each next one, at most an hour."""
+    first = settings.REMINDER_RETRY_SECONDS
+    return dt.timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 3600))
 
 
 def _error_text(error: Exception) -> str:

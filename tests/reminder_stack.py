@@ -190,6 +190,13 @@ class Stack:
                 "SELECT public_id, status, sent_at, send_at FROM reminders_reminder"
             ).fetchall()
 
+    def failures(self) -> list[tuple[str, str, str | None, str, int]]:
+        """(public id, status, sent_at, last error, attempts) of every reminder."""
+        with sqlite3.connect(self.database, timeout=20) as db:
+            return db.execute(
+                "SELECT public_id, status, sent_at, last_error, attempts FROM reminders_reminder"
+            ).fetchall()
+
     def all_sent(self) -> bool:
         return all(status == "SENT" for _id, status, _at, _n in self.rows())
 

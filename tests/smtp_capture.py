@@ -84,10 +84,10 @@ class SmtpServer:
 
 
 @contextmanager
-def smtp_server_running() -> Iterator[SmtpServer]:
+def smtp_server_running(port: int | None = None) -> Iterator[SmtpServer]:
     """Test modules make their `smtp_server` fixture from this."""
     recorder = Recorder()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
     try:

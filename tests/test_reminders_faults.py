@@ -22,6 +22,7 @@ import pytest
 from tests.reminder_stack import (
     REDIS_SERVER,
     Stack,
+    free_port,
     message_id,
     percentiles,
     stored_time,
@@ -119,6 +120,34 @@ def test_two_beats_at_once_send_each_reminder_once(stack, smtp_server):
     stack.start_beat("beat-2")
     stack.start_worker("worker", pool="prefork", concurrency=2)
     assert_each_arrived_once(stack, smtp_server)
+
+
+def test_a_mail_server_down_at_start_means_retries_then_each_once(tmp_path):
+    """The mail server is not there when worker and beat start: attempts fail and are retried
+    with backoff, the worker stays up, and once the server comes every reminder arrives once."""
+    port = free_port()
+    stack = Stack(
+        folder=tmp_path,
+        smtp_port=port,
+        settings={"REMINDER_RETRY_SECONDS": "1", "REMINDER_MAX_ATTEMPTS": "100"},
+    )
+    try:
+        stack.start_redis()
+        stack.prepare(COUNT)
+        stack.start_beat("beat")
+        stack.start_worker("worker")
+        wait_for(
+            lambda: all(row[4] >= 2 for row in stack.failures()),
+            timeout=90,
+            what="every reminder to have failed twice",
+        )
+        assert {row[1] for row in stack.rows()} == {"PENDING"}
+        assert "ConnectionRefusedError" in stack.failures()[0][3]
+        with smtp_server_running(port) as smtp:
+            assert_each_arrived_once(stack, smtp)
+        assert stack.processes["worker"].poll() is None, "the worker is still running"
+    finally:
+        stack.close()
 
 
 def test_window_between_accepting_and_recording(redis_stack, smtp_server):
