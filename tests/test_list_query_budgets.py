@@ -45,6 +45,8 @@ from consultteam.audit.models import Action, AuditEvent
 from consultteam.reference.models import Agreement, Assumption
 from consultteam.teams.models import Membership
 from consultteam.textcheck.models import FlagCheck, LanguageCategory, LanguageRule, TextFlag
+from reminders.choices import Channel, ReminderKind, ReminderStatus
+from reminders.models import Reminder
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +167,12 @@ BUDGETS: dict[str, Budget] = {
         [TOKEN, "2. the record's flags", "3. whether the person may see that record"],
         params=lambda w: {"object": w.tara_tib_shared.public_id},
     ),
+    "api-notification-list": Budget(
+        "tara", 2, [TOKEN, f"2. {PAGE}: one's own sent reminders, with meeting and team"]
+    ),
+    "api-reminder-preferences": Budget(
+        "tara", 2, [TOKEN, "2. one's choices, merged with the defaults for every kind"]
+    ),
     "api-language-rule-list": Budget(
         "tara",
         3,
@@ -284,6 +292,14 @@ def grow(w: SimpleNamespace, n: int) -> None:
         AuditEvent(actor=w.tara, action=Action.VIEW, object_type="cases.case", team=w.alpha)
         for _ in range(n)
     )
+    Reminder.objects.bulk_create(
+        Reminder(
+            key=f"budget-{i}", recipient=w.tara, kind=ReminderKind.MEETING_UPCOMING,
+            channel=Channel.IN_APP, meeting=w.meeting, due_at=now, send_at=now, sent_at=now,
+            status=ReminderStatus.SENT,
+        )
+        for i in range(n)
+    )  # fmt: skip
 
 
 @pytest.fixture
