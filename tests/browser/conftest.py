@@ -6,8 +6,9 @@ context (its own cookies) and a `Journey`: sign in through the real form, take a
 screenshot of each step, check each page with axe-core, and fail the test on any console error,
 uncaught script error, failed request or unexpected 4xx/5xx answer.
 
-Screenshots go to test-artifacts/screenshots/<journey>/NN-step.png (git-ignored); with
-UPDATE_SCREENSHOTS=1 they are also copied to docs/screenshots/, the set the README shows.
+Screenshots of every step go to test-artifacts/screenshots/<journey>/NN-step.png (git-ignored);
+with UPDATE_SCREENSHOTS=1 the steps marked for the docs are also copied to docs/screenshots/,
+the set the README shows.
 """
 
 from __future__ import annotations
@@ -62,28 +63,47 @@ AXE_RUN = """async (tags) => {
   return {violations: result.violations};
 }"""
 
+# The element with focus, by its label's text or (a button, a link) its own text.
+FOCUSED_NAME = """() => {
+  const el = document.activeElement;
+  if (!el) return "";
+  if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+  return el.textContent.trim();
+}"""
 
-@pytest.fixture(scope="session")
+
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
-    """The session's one chromium, started on first use."""
+    """One chromium for all the browser tests, started on first use and closed when they are
+    done (they run together: pytest-django orders transactional tests after the others)."""
+    from django.db import connections
+
     if not CHROMIUM.exists():
         pytest.skip(
-            "needs Debian's chromium at /usr/bin/chromium "
-            "(apt-get install chromium; .ci/run installs it)"
+            f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)"
         )
-    # Playwright's sync API keeps an event loop running on this thread while the browser is
-    # open, so Django's guard against the ORM in async code would refuse every query the test
-    # (and the fixtures' teardown) makes. Nothing here is async: the queries run in order.
+    # Playwright's sync API leaves its event loop marked as running on this thread between
+    # calls. Django then (1) refuses the ORM as if in async code, though nothing here is
+    # async: the queries run in order; and (2) hands out a second set of connection objects
+    # (asgiref keeps them per event-loop context), which lack what the test database's set-up
+    # recorded for `serialized_rollback`: copy it over, and close that set at the end.
     env = pytest.MonkeyPatch()
     env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    recorded = {
+        alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
+    }
     playwright = sync_playwright().start()
     try:
+        for alias, contents in recorded.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=LAUNCH_FLAGS
         )
         yield browser
         browser.close()
     finally:
+        connections.close_all()
         playwright.stop()
         env.undo()
 
@@ -144,6 +164,7 @@ class Journey:
         self.folder.mkdir(parents=True)
         self.checked: set[str] = set()
         self.visited: list[str] = []
+        self.for_docs: list[Path] = []
         page.on("framenavigated", self._on_navigated)
 
     def _on_navigated(self, frame: Any) -> None:
@@ -165,12 +186,22 @@ class Journey:
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_url(self.url("/"))
 
+    def tab_to(self, name: str, *, limit: int = 80) -> None:
+        """Press Tab until the control named ``name`` has focus: it proves the control is in
+        the focus order, reachable without a mouse."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate(FOCUSED_NAME).startswith(name):
+                return
+        raise AssertionError(f"{name!r} was not reached with Tab")
+
     def allow(self, status: int, path: str) -> None:
         """The test expects this answer (a form sent back with what needs changing)."""
         self.watcher.allowed.append(Allowed(status, path))
 
-    def step(self, label: str, *, full_page: bool = True) -> Path:
-        """Check the page as it stands with axe-core and keep a numbered screenshot of it."""
+    def step(self, label: str, *, docs: bool = False, full_page: bool = True) -> Path:
+        """Check the page as it stands with axe-core and keep a numbered screenshot of it;
+        ``docs``: one of the journey's pictures in docs/screenshots/ (and the README)."""
         self.check_accessibility(label)
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
@@ -178,6 +209,8 @@ class Journey:
         # caret="initial": Playwright's default hides the text caret by writing style=""
         # onto every input, which htmx's next swap copies and the CSP then reports.
         self.page.screenshot(path=str(path), full_page=full_page, caret="initial")
+        if docs:
+            self.for_docs.append(path)
         return path
 
     def check_accessibility(self, label: str) -> None:
@@ -201,7 +234,9 @@ class Journey:
         if os.environ.get("UPDATE_SCREENSHOTS") == "1":
             target = DOCS_SCREENSHOTS / self.name
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(self.folder, target)
+            target.mkdir(parents=True)
+            for path in self.for_docs:
+                shutil.copy2(path, target / path.name)
 
 
 def _without_fragment(url: str) -> str:

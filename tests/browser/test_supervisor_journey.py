@@ -41,7 +41,7 @@ def test_supervisor_reviews_and_signs_off(journey, world):
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
     expect(page.get_by_role("heading", name="Reviews for me")).to_be_visible()
-    journey.step("review queue")
+    journey.step("review queue", docs=True)
 
     page.get_by_role("button", name="Start the review").click()
     expect(page.locator(".review-status strong")).to_have_text("In review")
@@ -50,7 +50,7 @@ def test_supervisor_reviews_and_signs_off(journey, world):
     # The chain itself, read in full before deciding: its three links are there.
     expect(page.locator(".chain-link")).to_have_count(3)
     page.get_by_role("link", name=re.compile("Give your review")).click()
-    journey.step("review form")
+    journey.step("review form", docs=True)
 
     page.get_by_label("Validation").fill(VALIDATION)
     page.get_by_label("What might help").fill(SUGGESTION)
@@ -64,7 +64,7 @@ def test_supervisor_reviews_and_signs_off(journey, world):
     # Validation first: the first thing the author reads is what makes sense.
     expect(feedback.locator("dt").first).to_have_text("Validation")
     expect(feedback.locator("dd").first).to_have_text(VALIDATION)
-    journey.step("signed off")
+    journey.step("signed off", docs=True)
 
     review = ReviewRequest.objects.get(chain_analysis=chain)
     assert review.status == ReviewStatus.SIGNED_OFF

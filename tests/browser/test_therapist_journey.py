@@ -29,23 +29,6 @@ LINKS = [
     ("Urge", "Urge to hear a voice that knows her"),
     ("Action", "Dialled the on-call number again"),
 ]
-# The element with focus, by its label's text or (a button) its own text.
-FOCUSED_NAME = """() => {
-  const el = document.activeElement;
-  if (!el) return "";
-  if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
-  return el.textContent.trim();
-}"""
-
-
-def tab_to(page: Page, name: str, *, limit: int = 80) -> None:
-    """Press Tab until the control named ``name`` has focus: it proves the control is in the
-    focus order, reachable without a mouse."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_NAME).startswith(name):
-            return
-    raise AssertionError(f"{name!r} was not reached with Tab")
 
 
 def add_link(page: Page, kind: str, text: str) -> None:
@@ -78,7 +61,7 @@ def test_therapist_brings_an_item_and_writes_a_chain(journey, world, alpha_meeti
     )
     page.get_by_label("Minutes requested").fill("15")
     page.get_by_label("Case (optional)").select_option(str(world.tara_case.public_id))
-    journey.step("bringing an item")
+    journey.step("bringing an item", docs=True)
     page.get_by_role("button", name="Add to the agenda").click()
     expect(page.locator(".messages")).to_be_visible()
     expect(page.get_by_text(ITEM_TITLE).first).to_be_visible()
@@ -99,11 +82,11 @@ def test_therapist_brings_an_item_and_writes_a_chain(journey, world, alpha_meeti
     journey.step("the empty chain")
 
     # Link 1 by keyboard alone: Tab to the add form, choose with the arrow keys, type, Enter.
-    tab_to(page, "Kind")
+    journey.tab_to("Kind")
     page.keyboard.press("ArrowDown")  # "Choose…" to the first kind, a thought
-    tab_to(page, "What it was", limit=3)
+    journey.tab_to("What it was", limit=3)
     page.keyboard.type("Her partner left the flat after an argument about money")
-    tab_to(page, "Add the link", limit=8)
+    journey.tab_to("Add the link", limit=8)
     page.keyboard.press("Enter")
     expect(page.locator(".chain-link")).to_have_count(1)
     # After the swap, focus stays on the add button (htmx keeps it on an element whose id
@@ -118,7 +101,7 @@ def test_therapist_brings_an_item_and_writes_a_chain(journey, world, alpha_meeti
     description.press_sequentially(JUDGED)
     suggestion = page.locator(".text-check-live .text-check-language")
     expect(suggestion).to_contain_text("attention-seeking")
-    journey.step("a wording suggestion while typing")
+    journey.step("a wording suggestion while typing", docs=True)
     description.fill(REWORDED)
     expect(suggestion).to_have_count(0)
     journey.step("reworded")
@@ -128,7 +111,7 @@ def test_therapist_brings_an_item_and_writes_a_chain(journey, world, alpha_meeti
     for kind, text in LINKS:
         add_link(page, kind, text)
     expect(page.locator(".chain-link")).to_have_count(5)
-    journey.step("five links")
+    journey.step("five links", docs=True)
 
     chain = ChainAnalysis.objects.get(problem_behavior=PROBLEM)
     links = list(chain.links.order_by("position").values_list("position", "description"))
