@@ -96,7 +96,8 @@ def chromium() -> Iterator[Browser]:
     try:
         for alias, contents in recorded.items():
             if contents is not None:
-                connections[alias]._test_serialized_contents = contents
+                # Django's own attribute (BaseDatabaseCreation.create_test_db sets it).
+                setattr(connections[alias], "_test_serialized_contents", contents)  # noqa: B010
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=LAUNCH_FLAGS
         )
