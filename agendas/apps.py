@@ -16,6 +16,7 @@ class AgendasConfig(AppConfig):
         audited(m.Meeting, team_of=lambda meeting: meeting.team_id)
         for part in (m.RoleAssignment, m.Attendance, m.AgendaItem, m.ActionItem, m.ObserverFlag):
             audited(part, team_of=lambda row: row.meeting.team_id)
+        audited(m.CalendarFeed, team_of=lambda feed: None)
         _register_text_flag_rules()
 
 

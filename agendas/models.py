@@ -120,6 +120,11 @@ class Meeting(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="iCalendar SEQUENCE: goes up when what a calendar shows changes "
+        "(time, length, place, cancellation), so subscribed calendars take the new entry.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -389,3 +394,30 @@ class ObserverFlag(models.Model):
 
     def __str__(self) -> str:
         return self.get_reason_display()
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for subscribing to their teams' meetings in a calendar app.
+
+    The address is the credential (calendar apps cannot sign in), so only its SHA-256 is kept,
+    as for API tokens; it is shown once. Revoking keeps the row (for the audit trail) and the
+    address answers 404 from then on. One live feed per person."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

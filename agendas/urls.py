@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
     path("<uuid:meeting_id>/complete/", views.meeting_complete, name="meeting-complete"),
     path("<uuid:meeting_id>/minutes.md", views.meeting_minutes_md, name="meeting-minutes-md"),
+    path("<uuid:meeting_id>/meeting.ics", views.meeting_calendar_file, name="meeting-ics"),
+    path("calendar/", views.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:key>.ics", views.calendar_feed, name="calendar-feed"),
 ]
 
 router = SimpleRouter()
@@ -33,8 +36,14 @@ router.register("action-items", api.ActionItemViewSet, basename="api-action-item
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path(
+        "meetings/<uuid:meeting_id>/ics",
+        api.MeetingCalendarView.as_view(),
+        name="api-meeting-ics",
+    ),
+    path(
         "observer-summary/<uuid:team_id>/",
         api.ObserverSummaryView.as_view(),
         name="api-observer-summary",
     ),
+    path("calendar-feed/", api.CalendarFeedView.as_view(), name="api-calendar-feed"),
 ]

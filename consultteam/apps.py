@@ -6,3 +6,10 @@ class ConsultTeamConfig(AppConfig):
 
     name = "consultteam"
     verbose_name = "ConsultTeam"
+
+    def ready(self) -> None:
+        # The embedded broker is a set of folders: make them as the web process starts, so
+        # /healthz and the first enqueue find them before any worker has run.
+        from consultteam.celery import ensure_broker_folders
+
+        ensure_broker_folders()

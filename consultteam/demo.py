@@ -11,6 +11,7 @@ from django.db import transaction
 
 from consultteam.accounts.models import User
 from consultteam.demo_clinical import load_clinical_demo
+from consultteam.demo_meetings import load_meeting_demo
 from consultteam.teams.models import Membership, Role, Team
 
 
@@ -40,7 +41,8 @@ DEMO_PEOPLE = [
 @transaction.atomic
 def load_demo(*, password: str) -> list[DemoPerson]:
     """Create the demo teams, people and memberships, or bring them back to the demo state,
-    then the demo therapists' fictional clinical record (see consultteam/demo_clinical.py).
+    then the demo therapists' fictional clinical record (see consultteam/demo_clinical.py) and
+    the teams' past and coming meetings (consultteam/demo_meetings.py).
 
     Idempotent: rows are found by their natural keys (team name, email), never duplicated; the
     demo accounts' password is reset to ``password`` so the printed login always works. The
@@ -64,4 +66,5 @@ def load_demo(*, password: str) -> list[DemoPerson]:
             defaults={"role": person.role, "is_active": True, "left_on": None},
         )
     load_clinical_demo(people=users)
+    load_meeting_demo(people=users)
     return DEMO_PEOPLE

@@ -160,6 +160,8 @@ SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 # Emergency (break-glass) access to a case one cannot normally see lasts this many hours.
 BREAK_GLASS_HOURS = env.integer("BREAK_GLASS_HOURS", 4, minimum=1)
+# Editors ask for a live text check at every pause in typing; this bounds one person's calls.
+TEXT_CHECKS_PER_MINUTE = env.integer("TEXT_CHECKS_PER_MINUTE", 120, minimum=1)
 # Two-factor sign-in (TOTP, django-otp). Whoever has confirmed an authenticator gives a code
 # after the password, always. With REQUIRE_TWO_FACTOR, everyone with access to clinical records
 # (an active team member, or staff) must enrol before any other page or API call; off by default
@@ -251,6 +253,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "consultteam.errors.api_exception_handler",
+    # Counted in the default cache, so per web process: a bound on a runaway editor or script,
+    # not an exact quota.
+    "DEFAULT_THROTTLE_RATES": {"text-checks": f"{TEXT_CHECKS_PER_MINUTE}/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ConsultTeam API",

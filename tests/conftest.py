@@ -35,6 +35,14 @@ def requires_redis() -> pytest.MarkDecorator:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits count in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_manifest(settings: Any) -> None:
     """Production serves hashed names from collectstatic's manifest; the suite never runs
     collectstatic, so it resolves static files by their plain names."""

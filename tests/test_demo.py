@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
+from agendas.choices import ActionStatus, ItemStatus, MeetingStatus
+from agendas.models import ActionItem, AgendaItem, Meeting, RoleAssignment
 from cases.choices import (
     MISSED_IN_A_ROW_WARNING,
     Actor,
@@ -134,6 +136,10 @@ def _free_texts() -> list[str]:
     for row in ChainLink.objects.values_list("description", "replacement_behavior"):
         texts.extend(row)
     texts.extend(ChainConsequence.objects.values_list("description", flat=True))
+    for row in AgendaItem.objects.values_list("title", "question", "outcome"):
+        texts.extend(row)
+    texts.extend(ActionItem.objects.values_list("description", flat=True))
+    texts.extend(Meeting.objects.values_list("minutes_text", flat=True))
     return [text for text in texts if text]
 
 
@@ -307,3 +313,45 @@ def test_demo_free_text_holds_no_phone_numbers_dates_or_judgments():
 )
 def test_the_free_text_checks_catch_what_they_look_for(pattern, text):
     assert pattern.search(text)
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("team", ["Alpha Team", "Beta Team"])
+def test_each_team_has_past_meetings_with_minutes_and_a_prepared_next_one(team):
+    meetings = Meeting.objects.filter(team__name=team).order_by("starts_at")
+    past = list(meetings.filter(status=MeetingStatus.COMPLETED))
+    assert len(past) >= 2
+    for meeting in past:
+        assert meeting.minutes_text
+        assert meeting.agenda_items.filter(status=ItemStatus.DISCUSSED).exclude(outcome="")
+        assert meeting.action_items.exists()
+        assert RoleAssignment.objects.filter(meeting=meeting).count() >= 4
+    coming = meetings.filter(status=MeetingStatus.SCHEDULED, agenda_items__isnull=False).first()
+    assert coming is not None
+    assert coming.starts_at > past[-1].starts_at
+    assert RoleAssignment.objects.filter(meeting=coming).count() >= 4
+    items = coming.agenda_items.all()
+    assert items.count() >= 12
+    assert {"LIFE_THREATENING", "THERAPY_INTERFERING", "QUALITY_OF_LIFE", "SKILLS", "NONE"} <= set(
+        items.values_list("target_level", flat=True)
+    )
+    assert items.filter(case__isnull=False).exists()
+    # What the last past week left open arrived, marked with where it came from.
+    assert items.filter(carried_from__meeting=past[-1]).exists()
+    assert coming.action_items.filter(
+        status=ActionStatus.OPEN, carried_from__meeting=past[-1]
+    ).exists()
+
+
+def test_loading_the_meetings_twice_duplicates_nothing():
+    call_command("load_demo")
+    first = (Meeting.objects.count(), AgendaItem.objects.count(), ActionItem.objects.count())
+    call_command("load_demo")
+    assert (
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        ActionItem.objects.count(),
+    ) == first

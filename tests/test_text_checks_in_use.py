@@ -104,6 +104,31 @@ def test_a_tib_with_judgmental_wording_is_saved_and_its_flag_shown_on_the_case(w
     assert "Keep, with a reason" not in theirs
 
 
+def test_a_flag_points_at_the_rule_that_raised_it(world):
+    """A team rule may share its category and suggestion with a default rule; the remembered
+    flag still names the rule whose phrase matched."""
+    from consultteam.textcheck.engine import invalidate_rules
+    from consultteam.textcheck.models import LanguageRule
+
+    default = LanguageRule.objects.filter(team__isnull=True, phrases__icontains="manipulat").first()
+    assert default is not None
+    twin = LanguageRule.objects.create(
+        team=world.alpha,
+        category=default.category,
+        phrases=["runs rings around"],
+        suggestion=default.suggestion,
+    )
+    invalidate_rules()
+    try:
+        entry = _log(world, "The client runs rings around the rota.").entry
+        (flag,) = flags_for(entry, statuses=None)
+        assert flag.rule_id == twin.pk
+        entry = _log(world, JUDGED).entry
+        assert [f.rule_id for f in flags_for(entry, statuses=None)] == [default.pk]
+    finally:
+        invalidate_rules()
+
+
 def test_the_service_returns_the_open_flags(world):
     logged = _log(world, JUDGED)
     assert [(f.field, f.excerpt) for f in logged.flags] == [("description", "manipulative")]

@@ -611,3 +611,18 @@ def test_admins_edit_rules_one_phrase_per_line(alpha):
     )
     assert refused.status_code == 200
     assert "needs a matching" in refused.content.decode()
+
+
+def test_live_checks_are_limited_per_person(world, monkeypatch):
+    """An editor asks at every pause in typing; a runaway one (or a script) is told to wait,
+    with Retry-After, and that costs no one else their checks."""
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "text-checks", "3/min")
+    tara, theo = _client(world.tara), _client(world.theo)
+    for _ in range(3):
+        assert _post(tara, {"text": "She was late again."}).status_code == 200
+    refused = _post(tara, {"text": "She was late again."})
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert _post(theo, {"text": "He was late again."}).status_code == 200

@@ -7,6 +7,7 @@ refuses an action without one); every write goes through `agendas.services`, whi
 its own rule (403 for something the caller can see) and answers with the fresh object.
 """
 
+from agendas.api.calendar import CalendarFeedView, MeetingCalendarView
 from agendas.api.common import action_items_query, agenda_items_of
 from agendas.api.items import ActionItemViewSet, AgendaItemViewSet, ObserverSummaryView
 from agendas.api.meetings import MeetingViewSet
@@ -14,6 +15,8 @@ from agendas.api.meetings import MeetingViewSet
 __all__ = [
     "ActionItemViewSet",
     "AgendaItemViewSet",
+    "CalendarFeedView",
+    "MeetingCalendarView",
     "MeetingViewSet",
     "ObserverSummaryView",
     "action_items_query",

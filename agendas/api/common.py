@@ -38,9 +38,9 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-class MarkdownRenderer(BaseRenderer):
-    media_type = "text/markdown"
-    format = "md"
+class TextRenderer(BaseRenderer):
+    """A document that is already text (or bytes): passed through as it is."""
+
     charset = "utf-8"
 
     def render(
@@ -49,8 +49,20 @@ class MarkdownRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Any = None,
     ) -> bytes:
+        if isinstance(data, bytes):
+            return data
         # An error (404, 401) comes as a dict: written out as JSON text.
         return (data if isinstance(data, str) else json.dumps(data)).encode()
+
+
+class MarkdownRenderer(TextRenderer):
+    media_type = "text/markdown"
+    format = "md"
+
+
+class CalendarRenderer(TextRenderer):
+    media_type = "text/calendar"
+    format = "ics"
 
 
 def invalid(field: str, message: str) -> serializers.ValidationError:

@@ -43,9 +43,20 @@ def lock_meeting(meeting: Meeting, expected_version: int | None = None) -> Meeti
     return current
 
 
+# What a calendar entry of the meeting shows (agendas/calendar.py).
+CALENDAR_FIELDS = frozenset({"starts_at", "minutes", "location_kind", "join_link"})
+
+
 def bump(meeting: Meeting, fields: list[str]) -> None:
+    """Save ``fields`` as a new version; a change subscribers' calendars must pick up (time,
+    length, place, cancellation) also takes the next iCalendar sequence number."""
     meeting.version += 1
-    save_valid(meeting, update_fields=[*fields, "version", "updated_at"])
+    extra = ["version", "updated_at"]
+    cancelled = "status" in fields and meeting.status == MeetingStatus.CANCELLED
+    if cancelled or CALENDAR_FIELDS.intersection(fields):
+        meeting.sequence += 1
+        extra.append("sequence")
+    save_valid(meeting, update_fields=[*fields, *extra])
 
 
 def require_open(meeting: Meeting, doing: str) -> None:

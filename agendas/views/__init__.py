@@ -2,6 +2,7 @@
 another team), asks a predicate before showing or taking a change (403), and leaves every write
 to agendas/services."""
 
+from agendas.views.calendar import calendar_feed, calendar_settings, meeting_calendar_file
 from agendas.views.meetings import (
     agenda_item_move,
     agenda_item_new,
@@ -29,7 +30,10 @@ __all__ = [
     "agenda_item_discuss",
     "agenda_item_move",
     "agenda_item_new",
+    "calendar_feed",
+    "calendar_settings",
     "meeting_absence",
+    "meeting_calendar_file",
     "meeting_complete",
     "meeting_detail",
     "meeting_list",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from consultteam.reference.models import AgreementCode, AssumptionCode
 from consultteam.textcheck.models import LanguageRule
@@ -64,6 +65,12 @@ class LanguageRuleAdmin(admin.ModelAdmin[LanguageRule]):
     form = LanguageRuleForm
     list_display = ["__str__", "category", "team", "severity", "is_active", "updated_at"]
     list_filter = ["category", ("team", admin.RelatedOnlyFieldListFilter), "severity", "is_active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: LanguageRule | None = None) -> bool:
+        # Untick "active" instead: remembered flags keep pointing at the rule that raised them,
+        # and web processes still holding the rule in their compiled set can name it safely.
+        return False
+
     list_select_related = ["team"]
     ordering = ["category", "team__name", "id"]
     search_fields = ["suggestion"]

@@ -16,6 +16,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from consultteam.access import ActionRules
@@ -44,6 +45,8 @@ from consultteam.textcheck.serializers import (
 class TextCheckView(APIView):
     permission_classes = [ActionRules]
     rules: ClassVar = {"post": can_check_text}
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "text-checks"
 
     @extend_schema(
         operation_id="text_check",
@@ -61,6 +64,7 @@ class TextCheckView(APIView):
                 description="Empty, over 20,000 characters, or with control characters."
             ),
             404: OpenApiResponse(description="No team with this id among your teams."),
+            429: OpenApiResponse(description="Too many checks this minute: see Retry-After."),
         },
     )
     def post(self, request: Request) -> Response:

@@ -55,6 +55,8 @@ class Flag:
     assumptions: tuple[str, ...]
     agreements: tuple[str, ...]
     severity: str
+    # The language rule's row, so a remembered flag points at the rule that raised it.
+    rule_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the API and the management command."""
@@ -81,6 +83,7 @@ class RuleSpec:
     assumptions: tuple[str, ...] = ()
     agreements: tuple[str, ...] = ()
     severity: str = "CAUTION"
+    rule_id: int | None = None
 
 
 class LanguageRules:
@@ -153,6 +156,7 @@ class LanguageRules:
                     assumptions=rule.assumptions,
                     agreements=rule.agreements,
                     severity=rule.severity,
+                    rule_id=rule.rule_id,
                 )
             )
         return flags
@@ -204,6 +208,7 @@ def _load(team_id: int | None) -> LanguageRules:
             assumptions=_strings(row.assumptions),
             agreements=_strings(row.agreements),
             severity=row.severity,
+            rule_id=row.pk,
         )
         for row in rows
     )

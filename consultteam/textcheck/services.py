@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import status as http
 
@@ -127,18 +127,6 @@ def _excerpt(flag: Flag) -> str:
     return flag.text[:EXCERPT_LENGTH]
 
 
-def _rule_ids(team: Team, flags: Iterable[Flag]) -> dict[tuple[str, str], int]:
-    """The rule behind each language flag, by (category, suggestion): the engine hands back
-    the rule's words, not its row. One query, only when there is a language flag."""
-    wanted = {(flag.category, flag.suggestion) for flag in flags if flag.check == "language"}
-    if not wanted:
-        return {}
-    rows = LanguageRule.objects.filter(
-        Q(team__isnull=True) | Q(team=team), category__in={c for c, _ in wanted}
-    ).values_list("category", "suggestion", "pk")
-    return {(category, suggestion): pk for category, suggestion, pk in rows}
-
-
 def text_gate(
     *,
     obj: models.Model,
@@ -194,7 +182,6 @@ def text_gate(
     for row in earlier:
         if row.status == FlagStatus.OPEN:
             open_by_key[_key(row.field, row.kind, row.category, row.excerpt)].append(row)
-    rules = _rule_ids(team, (each for flags in found.values() for each in flags))
     kept: list[TextFlag] = []
     for name, flags in found.items():
         for flag in flags:
@@ -218,7 +205,7 @@ def text_gate(
                     field=name,
                     kind=FlagCheck.LANGUAGE,
                     category=flag.category,
-                    rule_id=rules.get((flag.category, flag.suggestion)),
+                    rule_id=flag.rule_id,
                     start=flag.start,
                     end=flag.end,
                     excerpt=_excerpt(flag),
