@@ -143,6 +143,10 @@ class Watcher:
         self.problems.append(f"uncaught script error: {error}")
 
     def on_request_failed(self, request: Request) -> None:
+        # Leaving a page cancels its script's requests still under way (a live wording check
+        # sent as the form is submitted): the browser's normal course, not a failure.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in ("fetch", "xhr"):
+            return
         self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def on_response(self, response: Response) -> None:

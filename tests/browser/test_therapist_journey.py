@@ -110,6 +110,14 @@ def test_therapist_brings_an_item_and_writes_a_chain(journey, world, alpha_meeti
 
     for kind, text in LINKS:
         add_link(page, kind, text)
+    # One too many, removed again: removal asks first (a disclosure, no script dialog).
+    add_link(page, "Event", "The phone rang back")
+    sixth = page.locator(".chain-link").nth(5)
+    sixth.locator("summary", has_text="Remove").click()
+    confirm = sixth.get_by_role("button", name="Yes, remove link 6")
+    expect(confirm).to_be_visible()
+    journey.step("removing a link asks first")
+    confirm.click()
     expect(page.locator(".chain-link")).to_have_count(5)
     journey.step("five links", docs=True)
 
