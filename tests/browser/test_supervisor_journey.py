@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from agendas import services as meetings
 from cases import services as clinical
 from cases.choices import ChainStatus
 from cases.models import ChainAnalysis, ReviewRequest, ReviewStatus
@@ -24,7 +25,7 @@ VALIDATION = "Naming the fear in link two took courage, and it makes the whole c
 SUGGESTION = "Next time, add the body sensation before the urge: it is where a skill fits."
 
 
-def test_supervisor_reviews_and_signs_off(journey, world):
+def test_supervisor_reviews_and_signs_off(journey, world, alpha_meetings):
     # Tara marks her chain ready for the team and asks Sam, the supervisor, to review it.
     chain = world.tara_chain_draft
     chain = clinical.chain_set_status(
@@ -34,6 +35,10 @@ def test_supervisor_reviews_and_signs_off(journey, world):
         expected_version=chain.version,
     )
     clinical.review_request(by=world.tara, item=chain, reviewer=world.sam)
+    # This week's meeting, where the observer named two things: the team's pattern.
+    meeting = meetings.meeting_start(meeting=alpha_meetings.first, by=world.lena)
+    for reason in ["JUDGMENTAL_LANGUAGE", "PROBLEM_SOLVING_WITHOUT_ASSESSMENT"]:
+        meetings.observer_flag_raise(meeting=meeting, by=world.tara, reason=reason)
     page = journey.page
 
     journey.sign_in(world.sam)
@@ -65,6 +70,18 @@ def test_supervisor_reviews_and_signs_off(journey, world):
     expect(feedback.locator("dt").first).to_have_text("Validation")
     expect(feedback.locator("dd").first).to_have_text(VALIDATION)
     journey.step("signed off", docs=True)
+
+    # The team's patterns: what observers named, as a picture and a table, never by person.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Teams").click()
+    journey.step("teams")
+    page.get_by_role("link", name="Alpha").first.click()
+    journey.step("the team")
+    page.get_by_role("link", name=re.compile("[Pp]atterns")).first.click()
+    expect(page.locator("#observer-patterns svg[role=img]")).to_be_visible()
+    expect(
+        page.locator('#observer-by-reason tr[data-reason="JUDGMENTAL_LANGUAGE"]')
+    ).to_contain_text("1")
+    journey.step("team patterns", docs=True)
 
     review = ReviewRequest.objects.get(chain_analysis=chain)
     assert review.status == ReviewStatus.SIGNED_OFF
