@@ -48,7 +48,7 @@ def test_two_charts_on_one_page_name_their_own_titles():
 
 def _started_meeting(world) -> Meeting:
     services.meetings_plan(team=world.alpha, by=world.lena, weeks=2)
-    meeting = Meeting.objects.filter(team=world.alpha).order_by("starts_at").first()
+    meeting = Meeting.objects.filter(team=world.alpha).order_by("starts_at")[0]
     meeting = services.meeting_reschedule(
         meeting=meeting, by=world.lena, starts_at=timezone.now() + dt.timedelta(minutes=2)
     )
