@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from cases.chain_picture import chain_picture
 from cases.choices import ChainKind, ChainStatus, Vulnerability
 from cases.forms import (
     ChainConsequenceForm,
@@ -142,6 +143,9 @@ def editor_context(
         "worksheet": worksheet or (ChainWorksheetForm(chain=chain) if can_edit else None),
         "vulnerability_labels": [Vulnerability(code).label for code in chain.vulnerabilities],
         "link_items": links,
+        "chain_picture": chain_picture(
+            (item.link.position, item.link.kind, item.link.intensity) for item in links
+        ),
         "chain_flags": chain_flags,
         "can_resolve_flags": can_edit,
         "back": editor_url(chain),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from consultteam.teams.models import Membership, Team
 from consultteam.teams.permissions import can_lead_team
+from consultteam.textcheck.permissions import can_see_team_patterns
 
 
 @login_required
@@ -29,5 +30,10 @@ def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
     return render(
         request,
         "teams/team_detail.html",
-        {"team": team, "roster": roster, "is_leader": can_lead_team(request.user, team)},
+        {
+            "team": team,
+            "roster": roster,
+            "is_leader": can_lead_team(request.user, team),
+            "can_see_patterns": can_see_team_patterns(request.user, team),
+        },
     )

@@ -16,20 +16,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultteam.access import is_active_person
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.monthly_chart import counts_by_month, last_months, month_rows, monthly_bars
 from consultteam.reference.models import AgreementCode, AssumptionCode
 from consultteam.teams.models import Team
 from consultteam.textcheck import registry, services
@@ -48,8 +45,6 @@ from consultteam.textcheck.permissions import (
     visible_flag,
     visible_flags_of,
 )
-
-MONTHS = 6
 
 
 def _person(request: HttpRequest) -> User:
@@ -135,87 +130,12 @@ def text_flag_resolve(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
 
 # --- The team's patterns ----------------------------------------------------------------------
 
-PALETTE = ("#0b5f9e", "#a34e00", "#00735a", "#a0457e", "#6d6400", "#5b3d99")
 RESOLUTION_ORDER = (
     FlagStatus.OPEN,
     FlagStatus.REWORDED,
     FlagStatus.KEPT,
     FlagStatus.DISMISSED,
 )
-
-
-@dataclass(frozen=True)
-class PatternRow:
-    code: str
-    label: str
-    colour: str
-    per_month: tuple[int, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(self.per_month)
-
-
-def _months(today: dt.date) -> list[dt.date]:
-    """The first day of this month and the MONTHS - 1 before it, oldest first."""
-    first = today.replace(day=1)
-    months = [first]
-    for _ in range(MONTHS - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        months.append(first)
-    return months[::-1]
-
-
-def _rows(
-    counts: dict[tuple[dt.date, str], int], months: list[dt.date], labels: list[tuple[str, str]]
-) -> list[PatternRow]:
-    return [
-        PatternRow(
-            code,
-            label,
-            PALETTE[index % len(PALETTE)],
-            tuple(counts.get((month, code), 0) for month in months),
-        )
-        for index, (code, label) in enumerate(labels)
-    ]
-
-
-def _bar_chart(months: list[dt.date], rows: list[PatternRow], title: str) -> SafeString:
-    """Bars per month, stacked by category: SVG presentation attributes only (the CSP allows
-    no style attribute). The table beside it carries the same numbers."""
-    width, top, height, left, bottom = 640, 12, 150, 34, 28
-    totals = [sum(row.per_month[i] for row in rows) for i in range(len(months))]
-    peak = max([*totals, 1])
-    slot = (width - left - 8) / len(months)
-    bar = slot * 0.6
-    parts = [
-        f'<svg class="tib-chart-svg" role="img" aria-labelledby="patterns-chart-title" '
-        f'viewBox="0 0 {width} {top + height + bottom}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="patterns-chart-title">{escape(title)}</title>',
-        f'<line x1="{left}" y1="{top + height}" x2="{width - 8}" y2="{top + height}" '
-        'stroke="#4a5a66"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11" '
-        f'fill="#4a5a66">{peak}</text>',
-    ]
-    for i, month in enumerate(months):
-        x = left + i * slot + (slot - bar) / 2
-        y = float(top + height)
-        for row in rows:
-            n = row.per_month[i]
-            if not n:
-                continue
-            h = height * n / peak
-            y -= h
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{row.colour}"><title>{escape(row.label)}: {n}</title></rect>'
-            )
-        parts.append(
-            f'<text x="{x + bar / 2:.1f}" y="{top + height + 18}" text-anchor="middle" '
-            f'font-size="11" fill="#1d2a33">{month:%b %Y}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 (every text in it is escaped above)
 
 
 @login_required
@@ -227,27 +147,17 @@ def team_patterns(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
     team = get_object_or_404(Team.objects.visible_to(user), public_id=team_id)
     if not can_see_team_patterns(user, team):
         raise PermissionDenied("The team leader and supervisors see the team's patterns.")
-    months = _months(timezone.localdate())
+    months = last_months(timezone.localdate())
     since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     flags = TextFlag.objects.filter(team=team, kind=FlagCheck.LANGUAGE, created_at__gte=since)
 
-    def counted(by: str) -> dict[tuple[dt.date, str], int]:
-        rows = (
-            flags.annotate(month=TruncMonth("created_at"))
-            .order_by()
-            .values("month", by)
-            .annotate(n=Count("pk"))
-            .values_list("month", by, "n")
-        )
-        counts: dict[tuple[dt.date, str], int] = {}
-        for month, code, n in rows:
-            day = month.date() if isinstance(month, dt.datetime) else month
-            counts[(day, code)] = counts.get((day, code), 0) + n
-        return counts
-
-    categories = _rows(counted("category"), months, list(LanguageCategory.choices))
-    resolutions = _rows(
-        counted("status"),
+    categories = month_rows(
+        counts_by_month(flags, when="created_at", by="category"),
+        months,
+        list(LanguageCategory.choices),
+    )
+    resolutions = month_rows(
+        counts_by_month(flags, when="created_at", by="status"),
         months,
         [(status.value, status.label) for status in RESOLUTION_ORDER],
     )
@@ -258,11 +168,20 @@ def team_patterns(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
         "categories": categories,
         "resolutions": resolutions,
         "total": sum(row.total for row in categories),
-        "chart": _bar_chart(months, categories, title),
+        "chart": monthly_bars(months, categories, title, chart_id="language-chart"),
         "chart_title": title,
         "citation_counts": _feedback_citation_counts(team),
+        "observer": _observer_patterns(team, months),
     }
     return render(request, "textcheck/team_patterns.html", context)
+
+
+def _observer_patterns(team: Team, months: list[dt.date]) -> Any:
+    # What observers named at the team's meetings comes from the meetings app; imported here
+    # for the same reason as the feedback counts below.
+    from agendas.patterns import observer_patterns
+
+    return observer_patterns(team, months)
 
 
 def _feedback_citation_counts(team: Team) -> list[Any]:
