@@ -21,10 +21,11 @@ class AgendasConfig(AppConfig):
 
 
 def _register_text_flag_rules() -> None:
-    """Who may read an agenda item's text flags (whoever may see the item) and keep or dismiss
-    them (whoever may change it): the text checks ask, since they cannot import this app."""
-    from agendas.models import AgendaItem
-    from agendas.permissions import can_change_agenda_item
+    """Who may read the text flags of an agenda item or of a meeting's minutes (whoever may see
+    it) and keep or dismiss them (whoever may change it): the text checks ask, since they
+    cannot import this app."""
+    from agendas.models import AgendaItem, Meeting
+    from agendas.permissions import can_change_agenda_item, can_write_minutes
     from consultteam.textcheck.registry import register
 
     def visible(user: Any, object_id: uuid.UUID) -> AgendaItem | None:
@@ -35,5 +36,16 @@ def _register_text_flag_rules() -> None:
         can_view=lambda user, oid: visible(user, oid) is not None,
         can_change=lambda user, oid: (
             (item := visible(user, oid)) is not None and can_change_agenda_item(user, item)
+        ),
+    )
+
+    def meeting(user: Any, object_id: uuid.UUID) -> Meeting | None:
+        return Meeting.objects.visible_to(user).filter(public_id=object_id).first()
+
+    register(
+        "agendas.meeting",
+        can_view=lambda user, oid: meeting(user, oid) is not None,
+        can_change=lambda user, oid: (
+            (found := meeting(user, oid)) is not None and can_write_minutes(user, found)
         ),
     )

@@ -5,15 +5,26 @@ is the guard). Field names match the services' keyword arguments, so a service's
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import QuerySet
 
-from agendas.choices import FlagReason, HelpWanted, ItemType, MeetingRole, Section, Urgency
+from agendas.choices import (
+    ActionStatus,
+    AttendanceStatus,
+    FlagReason,
+    HelpWanted,
+    ItemType,
+    MeetingRole,
+    Section,
+    Urgency,
+)
 from agendas.models import LONG_TEXT, MINUTES_TEXT, TITLE_TEXT, AgendaItem
 from cases.choices import TargetLevel
-from cases.forms import LIVE_CHECK, PageForm, PersonChoiceField
+from cases.forms import LIVE_CHECK, PageForm, PersonChoiceField, identifier_override_field
 from cases.models import Case
 from consultteam.accounts.models import User
 from consultteam.reference.models import Agreement
@@ -217,12 +228,96 @@ class MinutesForm(PageForm):
         max_length=MINUTES_TEXT,
         required=False,
         label="Minutes",
-        widget=forms.Textarea(attrs={"rows": 12, "maxlength": MINUTES_TEXT}),
+        widget=forms.Textarea(attrs={"rows": 12, "maxlength": MINUTES_TEXT, **LIVE_CHECK}),
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    identifier_override = identifier_override_field()
 
 
 class CompleteForm(PageForm):
     confirm = forms.BooleanField(
         label="Yes, complete the meeting: lock its minutes and carry over what is left"
+    )
+
+
+# --- Changing a meeting and its parts ------------------------------------------------------------
+
+
+class MeetingRescheduleForm(PageForm):
+    """A new date and start in the team's own zone (the page says which), and the length."""
+
+    day = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    minutes = forms.IntegerField(
+        min_value=15, max_value=240, label="Length (minutes)", help_text="From 15 to 240."
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, time_zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.fields["start"].help_text = f"In the team's time zone ({time_zone})."
+
+    def starts_at(self) -> dt.datetime:
+        """The chosen local date and time as a moment; a time the clock skips that day (spring
+        forward) reads as the same clock time an hour later, as planning does."""
+        local = dt.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["start"], tzinfo=ZoneInfo(self.time_zone)
+        )
+        return local.astimezone(dt.UTC)
+
+
+class MeetingCancelForm(PageForm):
+    confirm = forms.BooleanField(
+        label="Yes, cancel this meeting: its waiting items move to the next one"
+    )
+
+
+class AttendanceRecordForm(PageForm):
+    """Who came, for one member: recorded during or after the meeting."""
+
+    member = PersonChoiceField(
+        queryset=User.objects.none(), to_field_name="public_id", label="Member"
+    )
+    status = forms.ChoiceField(choices=AttendanceStatus.choices, label="Attendance")
+
+    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class ActionItemStatusForm(PageForm):
+    status = forms.ChoiceField(
+        choices=[(ActionStatus.DONE, "Done"), (ActionStatus.DROPPED, "Dropped")]
+    )
+
+
+class AgendaItemEditForm(AgendaItemForm):
+    """One's own item, changed until the meeting starts. Its case stays what it was: bring a
+    new item for another case."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, cases=Case.objects.none(), **kwargs)
+        del self.fields["case"]
+
+    def changes(self, item: AgendaItem) -> dict[str, Any]:
+        """The fields whose value differs from the item's."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "identifier_override" and getattr(item, name) != value
+        }
+
+
+class ObserverFlagAcknowledgeForm(PageForm):
+    repair_note = forms.CharField(
+        max_length=1000,
+        label="How it was repaired",
+        help_text="A line for the record, naming no one: “Reworded as a description of what "
+        "happened.”",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
     )

@@ -11,7 +11,7 @@ as team counts. Supervisors read; they do not take rotating roles or submit item
 from __future__ import annotations
 
 from agendas.choices import MeetingRole
-from agendas.models import ActionItem, AgendaItem, Meeting, RoleAssignment
+from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from cases.permissions import CLINICIANS
 from consultteam.access import AnyUser, is_active_person
 from consultteam.teams.models import Role, Team
@@ -123,6 +123,12 @@ def can_raise_observer_flag(user: AnyUser, meeting: Meeting | None) -> bool:
     if meeting is None:
         return False
     return can_lead_team(user, meeting.team) or holds_role(user, meeting, MeetingRole.OBSERVER)
+
+
+def can_acknowledge_observer_flag(user: AnyUser, flag: ObserverFlag | None) -> bool:
+    """Record that a flag was heard and how it was repaired: whoever runs the meeting (its
+    leader or the team leader), as it closes the moment for the whole room."""
+    return flag is not None and can_run_meeting(user, flag.meeting)
 
 
 def can_view_observer_summary(user: AnyUser, team: Team | None) -> bool:

@@ -126,6 +126,12 @@ class MeetingUpdateInput(Input):
     location_kind = EnumField(LocationKind, required=False)
     join_link = serializers.URLField(required=False, allow_blank=True)
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        write_only=True,
+        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
+    )
 
 
 class MeetingRescheduleInput(Input):
@@ -140,6 +146,12 @@ class MeetingCompleteInput(Input):
         required=False,
         allow_blank=True,
         help_text="The final minutes (kept as they are if left out). Locked from now on.",
+    )
+    identifier_override = serializers.CharField(
+        max_length=500,
+        required=False,
+        write_only=True,
+        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
     )
 
 
@@ -418,7 +430,16 @@ class ObserverFlagSerializer(serializers.ModelSerializer[ObserverFlag]):
 
     class Meta:
         model = ObserverFlag
-        fields = ["id", "meeting", "agenda_item", "reason", "agreement", "created_at"]
+        fields = [
+            "id",
+            "meeting",
+            "agenda_item",
+            "reason",
+            "agreement",
+            "acknowledged",
+            "repair_note",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -431,6 +452,12 @@ class ObserverFlagInput(Input):
         help_text="The code of the agreement it concerns: " + ", ".join(AgreementCode.values),
     )
     agenda_item = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ObserverFlagAcknowledgeInput(Input):
+    repair_note = serializers.CharField(
+        max_length=1000, help_text="How the team repaired it, in a line that names no one."
+    )
 
 
 class ObserverSummaryQuery(serializers.Serializer[dict[str, Any]]):

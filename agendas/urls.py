@@ -23,6 +23,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
     path("<uuid:meeting_id>/complete/", views.meeting_complete, name="meeting-complete"),
     path("<uuid:meeting_id>/minutes.md", views.meeting_minutes_md, name="meeting-minutes-md"),
+    path("<uuid:meeting_id>/minutes.pdf", views.meeting_minutes_pdf, name="meeting-minutes-pdf"),
+    path("<uuid:meeting_id>/record/", views.meeting_record_page, name="meeting-record"),
+    path("teams/<uuid:team_id>/past/", views.meeting_past, name="meeting-past"),
+    path("<uuid:meeting_id>/reschedule/", views.meeting_reschedule, name="meeting-reschedule"),
+    path("<uuid:meeting_id>/cancel/", views.meeting_cancel, name="meeting-cancel"),
+    path("<uuid:meeting_id>/attendance/", views.attendance_record, name="attendance-record"),
+    path("actions/<uuid:action_id>/status/", views.action_item_status, name="action-item-status"),
+    path("items/<uuid:item_id>/edit/", views.agenda_item_edit, name="agenda-item-edit"),
+    path("items/<uuid:item_id>/withdraw/", views.agenda_item_withdraw, name="agenda-item-withdraw"),
+    path(
+        "flags/<uuid:flag_id>/acknowledge/",
+        views.observer_flag_acknowledge,
+        name="observer-flag-acknowledge",
+    ),
     path("<uuid:meeting_id>/meeting.ics", views.meeting_calendar_file, name="meeting-ics"),
     path("calendar/", views.calendar_settings, name="calendar-settings"),
     path("calendar/<str:key>.ics", views.calendar_feed, name="calendar-feed"),
@@ -32,6 +46,7 @@ router = SimpleRouter()
 router.register("meetings", api.MeetingViewSet, basename="api-meeting")
 router.register("agenda-items", api.AgendaItemViewSet, basename="api-agenda-item")
 router.register("action-items", api.ActionItemViewSet, basename="api-action-item")
+router.register("observer-flags", api.ObserverFlagViewSet, basename="api-observer-flag")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),

@@ -46,9 +46,7 @@ from cases.permissions import (
     can_change_tib,
     can_list_cases,
     can_manage_case_access,
-    can_view_case,
     can_view_chain,
-    can_view_tib,
 )
 from cases.selectors import emergency_id
 from cases.serializers import (
@@ -73,10 +71,11 @@ from cases.serializers import (
     TIBUpdateInput,
     VersionQuery,
 )
-from consultteam.access import ActionRules, AnyUser
+from consultteam.access import ActionRules, AnyUser, found_in_visible_to
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.reads import only_shown
 from consultteam.teams.models import Team
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -146,6 +145,16 @@ def _active_person(user_id: uuid.UUID, field: str) -> User:
     return person
 
 
+# What a line of the TIB log or of the chain analyses shows of the rows joined to it.
+_RECORD_JOINS = (
+    "team__public_id",
+    "case__public_id",
+    "case__code",
+    "author__public_id",
+    "author__display_name",
+)
+
+
 # --- Cases --------------------------------------------------------------------------------------
 
 
@@ -158,7 +167,7 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         "list": can_list_cases,
         # The team comes in the body: case_open checks can_open_case against it.
         "create": can_list_cases,
-        "retrieve": can_view_case,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_case,
         "attended": can_change_case,
         "co_therapist_add": can_manage_case_access,
@@ -172,9 +181,14 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         cases = Case.objects.visible_to(self.request.user).select_related(
             "team", "primary_therapist"
         )
-        if self.action != "list":
-            cases = cases.prefetch_related("missed_sessions")
-        return cases
+        if self.action == "list":
+            return only_shown(
+                cases,
+                "team__public_id",
+                "primary_therapist__public_id",
+                "primary_therapist__display_name",
+            )
+        return cases.prefetch_related("missed_sessions")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Case]]:
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
@@ -290,7 +304,7 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
         "list": can_list_cases,
         # Team, actor and case come in the body: tib_log checks can_log_tib against them.
         "create": can_list_cases,
-        "retrieve": can_view_tib,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_tib,
         "share": can_change_tib,
     }
@@ -299,11 +313,14 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[TIBEntry]:
-        return (
+        entries = (
             TIBEntry.objects.visible_to(self.request.user)
             .select_related("team", "case", "author", "chain_analysis")
             .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
+        if self.action == "list":
+            return only_shown(entries, *_RECORD_JOINS, "chain_analysis__public_id")
+        return entries
 
     def _detail(self, entry: TIBEntry) -> dict[str, Any]:
         return dict(TIBEntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
@@ -382,7 +399,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         "list": can_list_cases,
         # Team, subject and case come in the body: chain_start checks can_start_chain.
         "create": can_list_cases,
-        "retrieve": can_view_chain,
+        "retrieve": found_in_visible_to,
         "partial_update": can_change_chain,
         # Who may set which status depends on the status asked for: chain_set_status decides.
         "set_status": can_view_chain,
@@ -404,6 +421,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
             .prefetch_related("assumptions", "agreements")  # one query each, per page
         )
         if self.action == "list":
+            chains = only_shown(chains, *_RECORD_JOINS)
             # A subquery per row in the same statement, not a GROUP BY over the worksheet.
             link_count = (
                 ChainLink.objects.filter(chain=OuterRef("pk"))

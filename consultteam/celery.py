@@ -13,6 +13,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consultteam.settings")
 app = Celery("consultteam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Beat's only job: the reminder sweep. A sweep that waited longer than one interval is dropped,
+# since the next one does the same work.
+app.conf.beat_schedule = {
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": float(settings.REMINDER_SWEEP_SECONDS),
+        "options": {"expires": float(settings.REMINDER_SWEEP_SECONDS)},
+    },
+}
 
 
 def ensure_broker_folders() -> None:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "consultteam.textcheck",
     "cases",
     "agendas",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -250,7 +251,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every view names the rule that lets a request through.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["consultteam.renderers.FastJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "consultteam.errors.api_exception_handler",
     # Counted in the default cache, so per web process: a bound on a runaway editor or script,
@@ -308,6 +309,36 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_TIMEZONE = "UTC"
+
+# --- Reminders and mail ------------------------------------------------------------------------
+# Links in reminders point here (no trailing slash needed).
+SITE_URL = env.string("SITE_URL", "http://localhost:8000")
+# Beat runs the reminder sweep this often; a claimed batch is held this long before another
+# sweep may take it again (longer than a batch takes to send); a reminder is given up (FAILED)
+# after this many attempts with backoff.
+REMINDER_SWEEP_SECONDS = env.integer("REMINDER_SWEEP_SECONDS", 60, minimum=1)
+REMINDER_LEASE_SECONDS = env.integer("REMINDER_LEASE_SECONDS", 300, minimum=5)
+REMINDER_MAX_ATTEMPTS = env.integer("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+# The first retry waits this long; each next one twice as long, at most an hour.
+REMINDER_RETRY_SECONDS = env.integer("REMINDER_RETRY_SECONDS", 60, minimum=1)
+REMINDER_BATCH_SIZE = env.integer("REMINDER_BATCH_SIZE", 100, minimum=1)
+# Unset EMAIL_HOST: mail is written to the worker's console (development only).
+EMAIL_HOST = env.string("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# Seconds before a silent mail server counts as unreachable (the reminder is retried later).
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "ConsultTeam <reminders@localhost>")
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

@@ -12,6 +12,7 @@ from consultteam.audit import urls as audit_urls
 from consultteam.reference import urls as reference_urls
 from consultteam.teams import urls as teams_urls
 from consultteam.textcheck import urls as textcheck_urls
+from reminders import urls as reminders_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
@@ -21,6 +22,7 @@ api_v1 = [
     *cases_urls.api_urlpatterns,
     *agendas_urls.api_urlpatterns,
     *textcheck_urls.api_urlpatterns,
+    *reminders_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -33,6 +35,7 @@ urlpatterns = [
     path("cases/", include(cases_urls.urlpatterns)),
     path("meetings/", include(agendas_urls.urlpatterns)),
     path("text-flags/", include(textcheck_urls.urlpatterns)),
+    path("", include(reminders_urls.urlpatterns)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, so the CSP holds.

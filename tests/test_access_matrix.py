@@ -35,7 +35,7 @@ def _snapshot() -> dict[str, list[str]]:
     return {
         model._meta.label: sorted(map(repr, model._default_manager.values()))
         for model in apps.get_models()
-        if model._meta.app_label in {"teams", "reference", "cases", "agendas"}
+        if model._meta.app_label in {"teams", "reference", "cases", "agendas", "reminders"}
     }
 
 

@@ -224,12 +224,12 @@ def test_agenda_query_budget(client, world, django_assert_num_queries, extra):
     for number in range(extra):
         submit(meeting, world.tara, f"Item {number}", case=world.tara_case)
     client = signed_in(client, world.theo)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         # 1. the session
         # 2. the signed-in person
-        # 3. the meeting (visible_to, with its team and agreement)
-        # 4. the rule: can_view_meeting
-        # 5. the items with submitter, case, linked records and carried-from meeting
+        # 3. the meeting (visible_to, with its team and agreement), which also answers the
+        #    rule (found_in_visible_to)
+        # 4. the items with submitter, case, linked records and carried-from meeting
         response = client.get(meeting_url(meeting, "agenda/"))
     assert response.status_code == 200
     assert len(response.json()["items"]) == extra
@@ -259,3 +259,27 @@ def test_a_flag_naming_an_unknown_agreement_is_400(client, world):
     )
     assert response.status_code == 400
     assert "agreement" in response.json()
+
+
+def test_minutes_in_the_api_are_checked_for_identifiers(client, world):
+    meeting = upcoming(world)
+    lena = signed_in(client, world.lena)
+    phone = "Call back on 555-010-0199 after group."
+    stopped = send(lena, "PATCH", meeting_url(meeting), {"version": 1, "minutes_text": phone})
+    assert stopped.status_code == 400
+    assert Meeting.objects.get(pk=meeting.pk).minutes_text == ""
+    kept = send(
+        lena,
+        "PATCH",
+        meeting_url(meeting),
+        {"version": 1, "minutes_text": phone, "identifier_override": "The clinic's own line."},
+    )
+    assert kept.status_code == 200
+    finished = send(
+        lena,
+        "POST",
+        meeting_url(meeting, "complete/"),
+        {"minutes_text": "Reach the client at 555-010-0123."},
+    )
+    assert finished.status_code == 400
+    assert Meeting.objects.get(pk=meeting.pk).status == "SCHEDULED", "nothing half-done"

@@ -4,68 +4,30 @@ bringing an item (and a late one going to the next meeting), the leader's move, 
 with carry-over, and the Markdown minutes. Who may reach each route is in the access matrix
 (tests/access_rows/meetings_pages.py); here is what the pages do.
 
-Meetings are planned through the services, as a team leader would: Alpha (America/Chicago) has
-four weeks planned; the first is moved to three days from now (well before the 24-hour cutoff)
-and its roles handed out in turn: Lena leads, Tara observes, Theo takes notes.
+Alpha's meetings come from the `meetings` fixture (tests/meeting_pages.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agendas import services
 from agendas.choices import ActionStatus, ItemStatus, MeetingRole, MeetingStatus
-from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
+from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from consultteam.audit.models import Action, AuditEvent
+from tests.meeting_pages import _as, _flash, _holder, _text, _url, meetings, submit
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def meetings(world: SimpleNamespace) -> SimpleNamespace:
-    services.meetings_plan(team=world.alpha, by=world.lena, weeks=4)
-    first, second = Meeting.objects.filter(team=world.alpha).order_by("starts_at")[:2]
-    first = services.meeting_reschedule(
-        meeting=first, by=world.lena, starts_at=timezone.now() + dt.timedelta(days=3)
-    )
-    services.roles_rotate(meeting=first, by=world.lena)
-    return SimpleNamespace(first=first, second=second)
-
-
-def _as(client: Client, user: Any) -> Client:
-    client.force_login(user)
-    return client
-
-
-def _text(response: Any) -> str:
-    return str(response.content.decode())
-
-
-def _flash(response: Any) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def _holder(meeting: Meeting, role: MeetingRole) -> Any:
-    return RoleAssignment.objects.get(meeting=meeting, role=role).member
-
-
-def submit(meeting: Meeting, by: Any, title: str, **fields: Any) -> AgendaItem:
-    return services.agenda_item_submit(meeting=meeting, by=by, title=title, **fields).item
-
-
-def _url(name: str, obj: Any) -> str:
-    key = "item_id" if isinstance(obj, AgendaItem) else "meeting_id"
-    return reverse(name, kwargs={key: obj.public_id})
+__all__ = ["meetings"]  # the fixture, imported for pytest to find
 
 
 ITEM_FORM = {
@@ -358,6 +320,40 @@ def test_minutes_saved_against_an_old_version_are_refused_keeping_the_text(clien
     assert "Someone else changed this meeting" in page
     meeting.refresh_from_db()
     assert meeting.minutes_text == "Opened on time."
+
+
+def test_minutes_go_through_the_text_checks(client, world, meetings):
+    """Minutes are free text about clients: judgmental wording is flagged (never blocking); a
+    phone number stops the save, keeps the text, and saves with a reason, which is audited."""
+    from consultteam.audit.models import Action, AuditEvent
+    from consultteam.textcheck.models import FlagCheck, FlagStatus, TextFlag
+
+    meeting = meetings.first
+    theo = _as(client, world.theo)
+
+    def save(text: str, **extra: str) -> Any:
+        meeting.refresh_from_db()
+        body = {"minutes_text": text, "version": meeting.version, **extra}
+        return theo.post(_url("meeting-minutes", meeting), body)
+
+    assert save("The client was being manipulative about the rota.").status_code == 302
+    (flag,) = TextFlag.objects.filter(object_id=meeting.public_id, field="minutes_text")
+    assert (flag.kind, flag.status) == (FlagCheck.LANGUAGE, FlagStatus.OPEN)
+
+    stopped = save("Call back on 555-010-0199 after group.")
+    assert stopped.status_code == 400
+    assert "555-010-0199" in _text(stopped)
+    assert 'name="identifier_override"' in _text(stopped)
+    meeting.refresh_from_db()
+    assert "555" not in meeting.minutes_text
+
+    kept = save("Call back on 555-010-0199 after group.", identifier_override="The clinic line.")
+    assert kept.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes_text.startswith("Call back on 555")
+    assert AuditEvent.objects.filter(
+        action=Action.OVERRIDE, object_id=str(meeting.public_id)
+    ).exists()
 
 
 # --- Completing and the record -------------------------------------------------------------------

@@ -9,7 +9,12 @@ its own rule (403 for something the caller can see) and answers with the fresh o
 
 from agendas.api.calendar import CalendarFeedView, MeetingCalendarView
 from agendas.api.common import action_items_query, agenda_items_of
-from agendas.api.items import ActionItemViewSet, AgendaItemViewSet, ObserverSummaryView
+from agendas.api.items import (
+    ActionItemViewSet,
+    AgendaItemViewSet,
+    ObserverFlagViewSet,
+    ObserverSummaryView,
+)
 from agendas.api.meetings import MeetingViewSet
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "CalendarFeedView",
     "MeetingCalendarView",
     "MeetingViewSet",
+    "ObserverFlagViewSet",
     "ObserverSummaryView",
     "action_items_query",
     "agenda_items_of",

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 from agendas.api.common import CalendarRenderer
 from agendas.calendar import meeting_ics
 from agendas.models import Meeting
-from agendas.permissions import can_list_meetings, can_view_meeting
+from agendas.permissions import can_list_meetings
 from agendas.services import feeds
 from cases.api import _person as person
-from consultteam.access import ActionRules
+from consultteam.access import ActionRules, found_in_visible_to
 
 
 @extend_schema(tags=["meetings"], responses={(200, "text/calendar"): OpenApiTypes.STR})
@@ -31,7 +31,7 @@ class MeetingCalendarView(generics.GenericAPIView[Meeting]):
     of the agenda. A meeting of another team is 404."""
 
     permission_classes = [ActionRules]
-    rules: ClassVar = {"get": can_view_meeting}
+    rules: ClassVar = {"get": found_in_visible_to}
     detail = True  # ActionRules asks the rule about the meeting, in get_object
     renderer_classes = [CalendarRenderer]
     lookup_field = "public_id"

@@ -60,6 +60,12 @@ class MarkdownRenderer(TextRenderer):
     format = "md"
 
 
+class PdfRenderer(TextRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None  # type: ignore[assignment]  # binary: no charset on the content type
+
+
 class CalendarRenderer(TextRenderer):
     media_type = "text/calendar"
     format = "ics"
@@ -112,6 +118,21 @@ def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
         "chain_analysis",
         "carried_from__meeting__team",
     )
+
+
+# What AgendaItemSerializer shows of the rows `agenda_items_of` joins (see only_shown).
+AGENDA_ITEM_JOINS = (
+    "meeting__public_id",
+    "meeting__team__time_zone",
+    "submitter__public_id",
+    "submitter__display_name",
+    "case__code",
+    "tib_entry__public_id",
+    "chain_analysis__public_id",
+    "carried_from__public_id",
+    "carried_from__meeting__starts_at",
+    "carried_from__meeting__team__time_zone",
+)
 
 
 def action_items_query() -> QuerySet[ActionItem]:

@@ -21,8 +21,9 @@ from agendas.api.common import (
     NewestFirst,
     member_named,
 )
-from agendas.models import ActionItem, AgendaItem
+from agendas.models import ActionItem, AgendaItem, ObserverFlag
 from agendas.permissions import (
+    can_acknowledge_observer_flag,
     can_change_action_item,
     can_change_agenda_item,
     can_list_meetings,
@@ -40,6 +41,8 @@ from agendas.serializers import (
     AgendaItemFieldsInput,
     AgendaItemMoveInput,
     AgendaItemSerializer,
+    ObserverFlagAcknowledgeInput,
+    ObserverFlagSerializer,
     ObserverSummaryQuery,
     ObserverSummarySerializer,
 )
@@ -207,6 +210,42 @@ class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
             changes["owner"] = member_named(action_item.meeting, changes["owner"], "owner")
         services.action_item_update(action=action_item, by=_person(request), changes=changes)
         return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
+
+
+# --- Observer flags ------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["meetings"])
+class ObserverFlagViewSet(viewsets.GenericViewSet[ObserverFlag]):
+    """A flag the observer raised, known by the id its raising answered with. There is no list
+    and no read: flags are read back only as the team's counts (/observer-summary/)."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {"acknowledge": can_acknowledge_observer_flag}
+    lookup_field = "public_id"
+    lookup_url_kwarg = "flag_id"
+    serializer_class = ObserverFlagSerializer
+
+    def get_queryset(self) -> QuerySet[ObserverFlag]:
+        return ObserverFlag.objects.visible_to(self.request.user).select_related(
+            "meeting__team", "agreement", "agenda_item"
+        )
+
+    @extend_schema(
+        request=ObserverFlagAcknowledgeInput,
+        responses={200: ObserverFlagSerializer, 403: REFUSED, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, flag_id: str) -> Response:
+        """Record that the team heard the flag and how it was repaired: the meeting's leader
+        or the team leader, while the meeting is open. Safe to repeat (the last note stands)."""
+        flag = self.get_object()
+        body = ObserverFlagAcknowledgeInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.observer_flag_acknowledge(
+            flag=flag, by=_person(request), repair_note=body.validated_data["repair_note"]
+        )
+        return Response(ObserverFlagSerializer(self.get_queryset().get(pk=flag.pk)).data)
 
 
 # --- The observer's team counts ------------------------------------------------------------------

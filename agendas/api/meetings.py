@@ -14,10 +14,12 @@ from rest_framework.response import Response
 
 from agendas import services
 from agendas.api.common import (
+    AGENDA_ITEM_JOINS,
     LOCKED,
     REFUSED,
     MarkdownRenderer,
     MeetingsInTimeOrder,
+    PdfRenderer,
     action_items_query,
     agenda_items_of,
     invalid,
@@ -28,6 +30,7 @@ from agendas.api.common import (
 from agendas.choices import AttendanceStatus
 from agendas.exports import minutes_markdown
 from agendas.models import Attendance, Meeting, RoleAssignment
+from agendas.pdf import minutes_pdf
 from agendas.permissions import (
     can_list_meetings,
     can_raise_observer_flag,
@@ -61,9 +64,10 @@ from agendas.serializers import (
 )
 from cases.api import _case_named, _person
 from cases.models import ChainAnalysis, TIBEntry
-from consultteam.access import ActionRules
+from consultteam.access import ActionRules, found_in_visible_to
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.reads import only_shown
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 
@@ -80,27 +84,28 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         "list": can_list_meetings,
         # The team comes in the body: meetings_plan checks can_plan_meetings against it.
         "plan": can_list_meetings,
-        "retrieve": can_view_meeting,
+        "retrieve": found_in_visible_to,
         # Minutes (note-taker, leaders) or setup (team leader): meeting_update decides.
         "partial_update": can_view_meeting,
         "reschedule": can_schedule_meeting,
         "cancel": can_schedule_meeting,
         "start": can_run_meeting,
         "complete": can_run_meeting,
-        "agenda": can_view_meeting,
+        "agenda": found_in_visible_to,
         "agenda_submit": can_submit_agenda_item,
-        "roles": can_view_meeting,
+        "roles": found_in_visible_to,
         "role_assign": can_schedule_meeting,
         "roles_rotate": can_schedule_meeting,
         # The holder of the role or the team leader: role_swap decides.
         "roles_swap": can_view_meeting,
-        "attendance": can_view_meeting,
+        "attendance": found_in_visible_to,
         # Notice for oneself (any member) or a record by whoever runs it: services decide.
         "attendance_set": can_view_meeting,
-        "action_items": can_view_meeting,
+        "action_items": found_in_visible_to,
         "action_item_add": can_write_minutes,
         "observer_flag_raise": can_raise_observer_flag,
-        "minutes_markdown": can_view_meeting,
+        "minutes_markdown": found_in_visible_to,
+        "minutes_pdf": found_in_visible_to,
     }
     lookup_field = "public_id"
     lookup_url_kwarg = "meeting_id"
@@ -174,7 +179,11 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         changes = dict(body.validated_data)
         version = changes.pop("version")
         services.meeting_update(
-            meeting=meeting, by=_person(request), expected_version=version, changes=changes
+            meeting=meeting,
+            by=_person(request),
+            expected_version=version,
+            identifier_override=changes.pop("identifier_override", None),
+            changes=changes,
         )
         return Response(self._detail(meeting))
 
@@ -227,6 +236,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             by=_person(request),
             minutes_text=body.validated_data.get("minutes_text"),
+            identifier_override=body.validated_data.get("identifier_override"),
         )
         return Response(self._detail(meeting))
 
@@ -238,7 +248,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         """The agenda in its computed order (with the leaders' moves), the minutes asked for
         against the meeting's length, and the items that will not fit."""
         meeting = self.get_object()
-        items = list(agenda_items_of(meeting))
+        items = list(only_shown(agenda_items_of(meeting), *AGENDA_ITEM_JOINS))
         agenda = services.agenda_for(meeting, items)
         positions = {item.pk: place for place, item in enumerate(agenda.items, start=1)}
         waiting = {item.pk for item in agenda.items}
@@ -450,3 +460,17 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         meeting = self.get_object()
         audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
         return Response(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="minutes.pdf",
+        url_name="minutes-pdf",
+        renderer_classes=[PdfRenderer],
+    )
+    def minutes_pdf(self, request: Request, meeting_id: str) -> Response:
+        """The same record as a PDF document: case codes only. Audited as an export."""
+        meeting = self.get_object()
+        audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
+        return Response(minutes_pdf(meeting), content_type="application/pdf")

@@ -25,6 +25,7 @@ from agendas.services.meeting import (
     meeting_complete,
     meeting_start,
     meeting_update,
+    observer_flag_acknowledge,
     observer_flag_raise,
     observer_summary,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "meeting_update",
     "meetings_plan",
     "next_meeting",
+    "observer_flag_acknowledge",
     "observer_flag_raise",
     "observer_summary",
     "role_assign",

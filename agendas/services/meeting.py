@@ -21,6 +21,7 @@ from agendas.choices import (
 )
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from agendas.permissions import (
+    can_acknowledge_observer_flag,
     can_change_action_item,
     can_raise_observer_flag,
     can_run_meeting,
@@ -42,6 +43,8 @@ from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
+from consultteam.textcheck.services import text_gate
+from reminders.scheduling import meeting_reminders_sync
 
 MINUTES_FIELDS = ("minutes_text",)
 SETUP_FIELDS = ("location_kind", "join_link", "minutes")
@@ -49,11 +52,17 @@ SETUP_FIELDS = ("location_kind", "join_link", "minutes")
 
 @transaction.atomic
 def meeting_update(
-    *, meeting: Meeting, by: User, expected_version: int, changes: Mapping[str, Any]
+    *,
+    meeting: Meeting,
+    by: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    identifier_override: str | None = None,
 ) -> Meeting:
     """Change the minutes (whoever writes them) or the setup: place, join link, length (the
     team leader). Refused (409) once the meeting is completed (its minutes are locked) or if
-    someone saved since ``expected_version``."""
+    someone saved since ``expected_version``. Minutes go through the text checks like any
+    clinical text: an identifier stops the save unless a reason is given."""
     if set(changes) & set(SETUP_FIELDS) and not can_schedule_meeting(by, meeting):
         raise refuse("Only the team leader changes where and how long the meeting runs.")
     if set(changes) & set(MINUTES_FIELDS) and not can_write_minutes(by, meeting):
@@ -62,7 +71,21 @@ def meeting_update(
     require_open(meeting, "change it")
     apply_changes(meeting, changes, (*MINUTES_FIELDS, *SETUP_FIELDS))
     bump(meeting, list(changes))
+    if "minutes_text" in changes:
+        _check_minutes(meeting, by=by, identifier_override=identifier_override)
     return meeting
+
+
+def _check_minutes(meeting: Meeting, *, by: User, identifier_override: str | None) -> None:
+    """The minutes are free text about the team's clients: the language check (remembered,
+    never blocking) and the identifier check (blocks unless a reason is given, audited)."""
+    text_gate(
+        obj=meeting,
+        team=meeting.team,
+        fields={"minutes_text": meeting.minutes_text},
+        by=by,
+        identifier_override=identifier_override,
+    )
 
 
 @transaction.atomic
@@ -79,7 +102,13 @@ def meeting_start(*, meeting: Meeting, by: User) -> Meeting:
 
 
 @transaction.atomic
-def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = None) -> Meeting:
+def meeting_complete(
+    *,
+    meeting: Meeting,
+    by: User,
+    minutes_text: str | None = None,
+    identifier_override: str | None = None,
+) -> Meeting:
     """Close the meeting: lock its minutes, copy every item not discussed or withdrawn to the
     team's next scheduled meeting (planned if need be) marked as carried from this one, and
     move every open action item to that meeting's follow-ups with its carry count up by one.
@@ -99,6 +128,8 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = N
     meeting.status = MeetingStatus.COMPLETED
     meeting.completed_at = now()
     bump(meeting, fields)
+    if minutes_text is not None:
+        _check_minutes(meeting, by=by, identifier_override=identifier_override)
     undiscussed = list(
         AgendaItem.objects.filter(meeting=meeting)
         .exclude(status__in=SETTLED_ITEM_STATUSES)
@@ -108,6 +139,7 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = N
         ActionItem.objects.filter(meeting=meeting, status=ActionStatus.OPEN).order_by("id")
     )
     if not undiscussed and not open_actions:
+        meeting_reminders_sync(meeting)
         return meeting
     following = next_meeting(meeting)
     assert following is not None  # planned when missing
@@ -148,6 +180,7 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes_text: str | None = N
         save_valid(carried)
         action.status = ActionStatus.CARRIED_OVER
         save_valid(action, update_fields=["status", "updated_at"])
+    meeting_reminders_sync(meeting, following)
     return meeting
 
 
@@ -184,6 +217,7 @@ def action_item_add(
         due_meeting=None if due_on else next_meeting(meeting, plan=False),
     )
     save_valid(action)
+    meeting_reminders_sync(action.due_meeting or meeting)
     return action
 
 
@@ -206,6 +240,7 @@ def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, An
         member_of(action.meeting.team, changes["owner"].pk, "owner")
     apply_changes(action, changes, ACTION_FIELDS)
     save_valid(action, update_fields=[*changes, "updated_at"])
+    meeting_reminders_sync(action.meeting, action.due_meeting)
     return action
 
 
@@ -236,6 +271,27 @@ def observer_flag_raise(
         meeting=meeting, raised_by=by, reason=reason, agreement=agreement, agenda_item=agenda_item
     )
     save_valid(flag)
+    return flag
+
+
+@transaction.atomic
+def observer_flag_acknowledge(*, flag: ObserverFlag, by: User, repair_note: str) -> ObserverFlag:
+    """Record that the team heard a flag, with how it was repaired (a short note in the team's
+    words, which names no one): the meeting's leader or the team leader, while the meeting is
+    open. Audited as an UPDATE. Safe to run twice (the last note stands)."""
+    if not can_acknowledge_observer_flag(by, flag):
+        raise refuse("Only the meeting's leader or the team leader acknowledges flags.")
+    repair_note = (repair_note or "").strip()
+    if not repair_note:
+        raise ValidationError(
+            {"repair_note": "Say in a line how it was repaired, for the minutes' record."}
+        )
+    meeting = lock_meeting(flag.meeting)
+    require_open(meeting, "acknowledge flags")
+    flag = ObserverFlag.objects.select_related("meeting__team").get(pk=flag.pk)
+    flag.acknowledged = True
+    flag.repair_note = repair_note
+    save_valid(flag, update_fields=["acknowledged", "repair_note"])
     return flag
 
 

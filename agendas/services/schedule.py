@@ -29,6 +29,7 @@ from agendas.services.common import (
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Cadence, Team
+from reminders.scheduling import meeting_reminders_sync
 
 MAX_WEEKS = 52
 
@@ -125,7 +126,9 @@ def meetings_plan(*, team: Team, by: User, weeks: int = 8) -> list[Meeting]:
     # One planner at a time per team: two at once would both see a slot free.
     team = Team.objects.select_for_update().get(pk=team.pk)
     count = weeks if team.cadence == Cadence.WEEKLY else max(1, weeks // 2)
-    return plan_slots(team, after=now(), count=count)
+    planned = plan_slots(team, after=now(), count=count)
+    meeting_reminders_sync(*planned)
+    return planned
 
 
 @transaction.atomic
@@ -155,6 +158,7 @@ def meeting_reschedule(
         meeting.minutes = minutes
         fields.append("minutes")
     bump(meeting, fields)
+    meeting_reminders_sync(meeting)
     return meeting
 
 
@@ -183,6 +187,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
             item.move_reason = ""
             item.status = ItemStatus.SUBMITTED
             save_valid(item)
+    meeting_reminders_sync(meeting, next_meeting(meeting, plan=False))
     return meeting
 
 
@@ -209,6 +214,7 @@ def attendance_notify_absence(*, meeting: Meeting, member: User, by: User) -> At
         from agendas.services.roles import rotate
 
         rotate(meeting)
+    meeting_reminders_sync(meeting)
     return attendance
 
 

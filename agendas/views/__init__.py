@@ -3,15 +3,29 @@ another team), asks a predicate before showing or taking a change (403), and lea
 to agendas/services."""
 
 from agendas.views.calendar import calendar_feed, calendar_settings, meeting_calendar_file
+from agendas.views.changes import (
+    action_item_status,
+    agenda_item_edit,
+    agenda_item_withdraw,
+    attendance_record,
+    meeting_cancel,
+    meeting_reschedule,
+    observer_flag_acknowledge,
+)
 from agendas.views.meetings import (
     agenda_item_move,
     agenda_item_new,
     meeting_absence,
     meeting_detail,
     meeting_list,
-    meeting_minutes_md,
     meeting_role_swap,
     meetings_plan,
+)
+from agendas.views.record import (
+    meeting_minutes_md,
+    meeting_minutes_pdf,
+    meeting_past,
+    meeting_record_page,
 )
 from agendas.views.run import (
     action_item_new,
@@ -26,22 +40,32 @@ from agendas.views.run import (
 
 __all__ = [
     "action_item_new",
+    "action_item_status",
     "agenda_item_defer",
     "agenda_item_discuss",
+    "agenda_item_edit",
     "agenda_item_move",
     "agenda_item_new",
+    "agenda_item_withdraw",
+    "attendance_record",
     "calendar_feed",
     "calendar_settings",
     "meeting_absence",
     "meeting_calendar_file",
+    "meeting_cancel",
     "meeting_complete",
     "meeting_detail",
     "meeting_list",
     "meeting_minutes",
     "meeting_minutes_md",
+    "meeting_minutes_pdf",
+    "meeting_past",
+    "meeting_record_page",
+    "meeting_reschedule",
     "meeting_role_swap",
     "meeting_run",
     "meeting_start",
     "meetings_plan",
+    "observer_flag_acknowledge",
     "observer_flag_new",
 ]

@@ -4,16 +4,21 @@ otherwise), and the people a form may name."""
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
-from agendas.models import AgendaItem, Meeting
+from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.teams.models import Membership
 
-__all__ = ["members_of", "person", "visible_item", "visible_meeting"]
+__all__ = ["back_to", "members_of", "person", "visible_item", "visible_meeting", "visible_part"]
+
+Part = TypeVar("Part", ActionItem, ObserverFlag)
 
 
 def visible_meeting(user: User, meeting_id: uuid.UUID) -> Meeting:
@@ -32,7 +37,24 @@ def visible_item(user: User, item_id: uuid.UUID) -> AgendaItem:
     )
 
 
+def visible_part(user: User, model: type[Part], public_id: uuid.UUID) -> Part:
+    """An action item or a flag of a meeting the user may see (404 otherwise), with the
+    meeting a page about it renders."""
+    found: Part = get_object_or_404(
+        model.objects.visible_to(user).select_related("meeting__team", "meeting__agreement"),
+        public_id=public_id,
+    )
+    return found
+
+
 def members_of(meeting: Meeting) -> QuerySet[User]:
     """The team's current members, by name: whom a role, an action or a notice may name."""
     ids = Membership.objects.current().filter(team_id=meeting.team_id).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
+
+
+def back_to(route: str, meeting: Meeting, anchor: str = "") -> HttpResponse:
+    """Redirect to one of the meeting's pages (``route``), at ``anchor`` if given: where a
+    change made from that page shows."""
+    url = reverse(route, kwargs={"meeting_id": meeting.public_id})
+    return redirect(f"{url}#{anchor}" if anchor else url)

@@ -15,20 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agendas import services
 from agendas.choices import (
     OPEN_MEETING_STATUSES,
+    ActionStatus,
     AttendanceStatus,
     MeetingRole,
     MeetingStatus,
     Section,
     Urgency,
 )
-from agendas.exports import minutes_markdown
 from agendas.forms import (
     AbsenceForm,
     AgendaItemForm,
@@ -42,20 +41,18 @@ from agendas.permissions import (
     can_plan_meetings,
     can_raise_observer_flag,
     can_run_meeting,
+    can_schedule_meeting,
     can_submit_agenda_item,
     can_write_minutes,
 )
-from agendas.views._common import members_of, person, visible_item, visible_meeting
-from cases.forms import add_service_errors
+from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
 from cases.models import Case
+from cases.views._attempt import attempt
 from cases.views._common import member_teams
 from consultteam.accounts.models import User
-from consultteam.audit.models import Action
-from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
-from consultteam.textcheck.services import IdentifierFound
 
 UPCOMING = 6  # meetings shown ahead, per team
 RECENT = 5  # meetings shown behind, per team
@@ -124,20 +121,17 @@ def meetings_plan(request: HttpRequest) -> HttpResponse:
     if not led:
         raise PermissionDenied("Only a team leader plans the team's meetings.")
     form = MeetingsPlanForm(request.POST, teams=Team.objects.filter(pk__in=led))
-    if form.is_valid():
-        try:
-            created = services.meetings_plan(
-                team=form.cleaned_data["team"], by=user, weeks=form.cleaned_data["weeks"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    planned = attempt(
+        form,
+        lambda data: services.meetings_plan(team=data["team"], by=user, weeks=data["weeks"]),
+    )
+    if planned.done:
+        team = form.cleaned_data["team"]
+        if planned.result:
+            messages.success(request, f"Planned {len(planned.result)} meeting(s) for {team.name}.")
         else:
-            team = form.cleaned_data["team"]
-            if created:
-                messages.success(request, f"Planned {len(created)} meeting(s) for {team.name}.")
-            else:
-                messages.info(request, f"{team.name}'s coming weeks were already planned.")
-            return redirect("meeting-list")
+            messages.info(request, f"{team.name}'s coming weeks were already planned.")
+        return redirect("meeting-list")
     errors = [str(error) for errors in form.errors.values() for error in errors]
     return _list_page(request, user, plan_errors=errors, status=400)
 
@@ -153,6 +147,7 @@ class Entry:
     item: AgendaItem
     fits: bool
     move_form: AgendaItemMoveForm | None
+    editable: bool = False
 
 
 def _time_bar(requested: int, length: int) -> dict[str, int]:
@@ -194,13 +189,18 @@ def detail_page(
     open_meeting = meeting.status in OPEN_MEETING_STATUSES
     runs = can_run_meeting(user, meeting)
     may_move = open_meeting and runs
+    before_start = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
+    is_team_leader = can_lead_team(user, meeting.team)
     entries = []
     for place, item in enumerate(agenda.items, start=1):
         form = None
         if may_move:
             form = failed_move[1] if failed_move and failed_move[0].pk == item.pk else None
             form = form or _move_form(item)
-        entries.append(Entry(place, item, item.pk not in will_not_fit, form))
+        # `can_change_agenda_item` asked once for the page, not once per item: its submitter
+        # or the team leader, until the meeting starts. The service asks again.
+        editable = before_start and (is_team_leader or item.submitter_id == user.pk)
+        entries.append(Entry(place, item, item.pk not in will_not_fit, form, editable))
     # Runs of the same section, in the computed order (a moved item may start a run of its own).
     sections = [
         {"label": Section(code).label, "entries": list(group)}
@@ -215,8 +215,6 @@ def detail_page(
         key=lambda assignment: MeetingRole.values.index(assignment.role),
     )
     attendance = list(Attendance.objects.filter(meeting=meeting).select_related("member"))
-    before_start = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
-    is_team_leader = can_lead_team(user, meeting.team)
     my_notice = next(
         (
             row
@@ -237,11 +235,14 @@ def detail_page(
         ]
         if choices:
             swap_form = RoleSwapForm(roles=choices, members=members_of(meeting))
-    actions = list(
-        ActionItem.objects.filter(meeting=meeting)
+    writes = can_write_minutes(user, meeting)
+    # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
+    actions = [
+        (action, action.status == ActionStatus.OPEN and (writes or action.owner_id == user.pk))
+        for action in ActionItem.objects.filter(meeting=meeting)
         .select_related("owner", "due_meeting__team", "carried_from__meeting__team")
         .prefetch_related("carried_to__meeting__team")
-    )
+    ]
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -253,8 +254,9 @@ def detail_page(
         "may_move": may_move,
         "open_meeting": open_meeting,
         "can_submit": open_meeting and can_submit_agenda_item(user, meeting),
-        "can_take_part": can_write_minutes(user, meeting) or can_raise_observer_flag(user, meeting),
+        "can_take_part": writes or can_raise_observer_flag(user, meeting),
         "is_team_leader": is_team_leader,
+        "can_reschedule": before_start and can_schedule_meeting(user, meeting),
         "roles": roles,
         "attendance": attendance,
         "my_notice": my_notice,
@@ -275,8 +277,7 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 
 
 def _to_meeting(meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse("meeting-detail", kwargs={"meeting_id": meeting.public_id})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("meeting-detail", meeting, anchor)
 
 
 @login_required
@@ -317,24 +318,16 @@ def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
             raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
     choices = [(a.role, a.get_role_display()) for a in held]
     form = RoleSwapForm(request.POST, roles=choices, members=members_of(meeting))
-    status = 400
-    if form.is_valid():
-        try:
-            services.role_swap(
-                meeting=meeting,
-                role=form.cleaned_data["role"],
-                with_member=form.cleaned_data["with_member"],
-                by=user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, "Role handed over (recorded as a swap).")
-            return _to_meeting(meeting, "roles-heading")
-    return detail_page(request, user, meeting, status=status, swap_form=form)
+    swapped = attempt(
+        form,
+        lambda data: services.role_swap(
+            meeting=meeting, role=data["role"], with_member=data["with_member"], by=user
+        ),
+    )
+    if swapped.done:
+        messages.success(request, "Role handed over (recorded as a swap).")
+        return _to_meeting(meeting, "roles-heading")
+    return detail_page(request, user, meeting, status=swapped.status, swap_form=form)
 
 
 # --- Bringing and moving items -------------------------------------------------------------------
@@ -351,34 +344,27 @@ def agenda_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
         raise PermissionDenied("Clinicians of the team bring items to its meeting.")
     cases = Case.objects.visible_to(user).filter(team_id=meeting.team_id).order_by("code")
     form = AgendaItemForm(request.POST if request.method == "POST" else None, cases=cases)
-    status = 400 if form.is_bound else 200
-    if form.is_bound and form.is_valid():
-        data = dict(form.cleaned_data)
-        case, title = data.pop("case"), data.pop("title")
-        override = data.pop("identifier_override") or None
-        try:
-            submitted = services.agenda_item_submit(
-                meeting=meeting,
-                by=user,
-                title=title,
-                case=case,
-                identifier_override=override,
-                **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except IdentifierFound as error:
-            form.add_error(None, error.message)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
+    status = 200
+    if form.is_bound:
+        tried = attempt(form, lambda data: _submit(meeting, user, data))
+        if tried.done:
+            submitted = tried.result
             messages.success(request, f"“{submitted.item.title}” is on the agenda.")
             if submitted.notice:
                 messages.warning(request, submitted.notice)
             return _to_meeting(submitted.item.meeting, f"item-{submitted.item.public_id}")
+        status = tried.status
     context = {"meeting": meeting, "form": form, "cutoff": services.cutoff_of(meeting)}
     return render(request, "agendas/agenda_item_form.html", context, status=status)
+
+
+def _submit(meeting: Meeting, user: User, cleaned: dict[str, Any]) -> services.Submitted:
+    data = dict(cleaned)
+    case, title = data.pop("case"), data.pop("title")
+    override = data.pop("identifier_override") or None
+    return services.agenda_item_submit(
+        meeting=meeting, by=user, title=title, case=case, identifier_override=override, **data
+    )
 
 
 @login_required
@@ -391,40 +377,16 @@ def agenda_item_move(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     if not can_move_agenda_item(user, item):
         raise PermissionDenied("Only the meeting's leader or the team leader moves items.")
     form = _move_form(item, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.agenda_item_move(
-                item=item,
-                by=user,
-                position=form.cleaned_data["position"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, f"Moved “{item.title}”: {form.cleaned_data['reason']}")
-            return _to_meeting(item.meeting, f"item-{item.public_id}")
-    return detail_page(request, user, item.meeting, status=status, failed_move=(item, form))
-
-
-# --- The record ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def meeting_minutes_md(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """The meeting's record as a Markdown download: case codes only. Audited as an export."""
-    user = person(request)
-    meeting = visible_meeting(user, meeting_id)
-    audit_record(action=Action.EXPORT, obj=meeting, team=meeting.team_id)
-    response = HttpResponse(minutes_markdown(meeting), content_type="text/markdown; charset=utf-8")
-    day = meeting.local_start().date().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="meeting-minutes-{day}.md"'
-    return response
+    moved = attempt(
+        form,
+        lambda data: services.agenda_item_move(
+            item=item, by=user, position=data["position"], reason=data["reason"]
+        ),
+    )
+    if moved.done:
+        messages.success(request, f"Moved “{item.title}”: {form.cleaned_data['reason']}")
+        return _to_meeting(item.meeting, f"item-{item.public_id}")
+    return detail_page(request, user, item.meeting, status=moved.status, failed_move=(item, form))
 
 
 __all__ = [
@@ -434,7 +396,6 @@ __all__ = [
     "meeting_absence",
     "meeting_detail",
     "meeting_list",
-    "meeting_minutes_md",
     "meeting_role_swap",
     "meetings_plan",
 ]

@@ -12,10 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agendas import services
@@ -29,22 +28,23 @@ from agendas.choices import (
 from agendas.forms import (
     ActionItemForm,
     AgendaItemDiscussForm,
+    AttendanceRecordForm,
     CompleteForm,
     MinutesForm,
+    ObserverFlagAcknowledgeForm,
     ObserverFlagForm,
 )
-from agendas.models import ActionItem, AgendaItem, Meeting
+from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, ObserverFlag
 from agendas.permissions import (
     can_raise_observer_flag,
     can_run_agenda_item,
     can_run_meeting,
     can_write_minutes,
 )
-from agendas.views._common import members_of, person, visible_item, visible_meeting
-from cases.forms import add_service_errors
+from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
+from cases.views._attempt import attempt
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
-from consultteam.textcheck.services import IdentifierFound
 
 
 def _has_a_part(user: User, meeting: Meeting) -> bool:
@@ -67,6 +67,8 @@ def run_page(
     action_form: ActionItemForm | None = None,
     flag_form: ObserverFlagForm | None = None,
     minutes_form: MinutesForm | None = None,
+    attendance_form: AttendanceRecordForm | None = None,
+    failed_ack: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None = None,
 ) -> HttpResponse:
     """The run page; a failed form comes back bound, with what was typed and why."""
     if not _has_a_part(user, meeting):
@@ -84,6 +86,15 @@ def run_page(
         action_form = _action_form(meeting)
         if current is not None:
             action_form.initial["agenda_item"] = current.public_id
+    if attendance_form is None and writes and open_meeting:
+        attendance_form = AttendanceRecordForm(members=members_of(meeting))
+    acknowledges = runs and open_meeting
+    flag_rows = [
+        (flag, _ack_form(flag, failed_ack, offer=acknowledges and not flag.acknowledged))
+        for flag in ObserverFlag.objects.filter(meeting=meeting).select_related(
+            "agreement", "agenda_item"
+        )
+    ]
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -101,13 +112,28 @@ def run_page(
         "minutes_form": minutes_form
         or MinutesForm(initial={"minutes_text": meeting.minutes_text, "version": meeting.version}),
         "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
+        "attendance": Attendance.objects.filter(meeting=meeting).select_related("member"),
+        "attendance_form": attendance_form,
+        "flag_rows": flag_rows,
     }
     return render(request, "agendas/meeting_run.html", context, status=status)
 
 
+def _ack_form(
+    flag: ObserverFlag,
+    failed: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None,
+    *,
+    offer: bool,
+) -> ObserverFlagAcknowledgeForm | None:
+    """The flag's own acknowledge form when ``offer``ed; the one that failed always comes back,
+    with what was typed and why (even when the meeting closed meanwhile)."""
+    if failed is not None and failed[0].pk == flag.pk:
+        return failed[1]
+    return ObserverFlagAcknowledgeForm(auto_id=f"ack-{flag.public_id}-%s") if offer else None
+
+
 def _to_run(meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse("meeting-run", kwargs={"meeting_id": meeting.public_id})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("meeting-run", meeting, anchor)
 
 
 @login_required
@@ -148,27 +174,20 @@ def agenda_item_discuss(request: HttpRequest, item_id: uuid.UUID) -> HttpRespons
     """Mark the item discussed, with what came of it and the minutes it took."""
     user, item = _runnable_item(request, item_id)
     form = AgendaItemDiscussForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.agenda_item_discuss(
-                item=item,
-                by=user,
-                outcome=form.cleaned_data["outcome"],
-                actual_minutes=form.cleaned_data["actual_minutes"],
-                identifier_override=form.cleaned_data["identifier_override"] or None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except IdentifierFound as error:
-            form.add_error(None, error.message)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, f"Discussed: “{item.title}”.")
-            return _to_run(item.meeting, "current-heading")
-    return run_page(request, user, item.meeting, status=status, discuss_form=form)
+    discussed = attempt(
+        form,
+        lambda data: services.agenda_item_discuss(
+            item=item,
+            by=user,
+            outcome=data["outcome"],
+            actual_minutes=data["actual_minutes"],
+            identifier_override=data["identifier_override"] or None,
+        ),
+    )
+    if discussed.done:
+        messages.success(request, f"Discussed: “{item.title}”.")
+        return _to_run(item.meeting, "current-heading")
+    return run_page(request, user, item.meeting, status=discussed.status, discuss_form=form)
 
 
 @login_required
@@ -198,19 +217,11 @@ def action_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
             "The note-taker, the meeting's leader or the team leader adds actions."
         )
     form = _action_form(meeting, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            action = services.action_item_add(meeting=meeting, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, f"Action recorded for {action.owner.display_name}.")
-            return _to_run(meeting, "actions-heading")
-    return run_page(request, user, meeting, status=status, action_form=form)
+    added = attempt(form, lambda data: services.action_item_add(meeting=meeting, by=user, **data))
+    if added.done:
+        messages.success(request, f"Action recorded for {added.result.owner.display_name}.")
+        return _to_run(meeting, "actions-heading")
+    return run_page(request, user, meeting, status=added.status, action_form=form)
 
 
 @login_required
@@ -223,24 +234,16 @@ def observer_flag_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     if not can_raise_observer_flag(user, meeting):
         raise PermissionDenied("Only this meeting's observer or the team leader raises flags.")
     form = ObserverFlagForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            flag = services.observer_flag_raise(
-                meeting=meeting,
-                by=user,
-                reason=form.cleaned_data["reason"],
-                agreement=form.cleaned_data["agreement"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, f"Noted: {flag.get_reason_display()}.")
-            return _to_run(meeting, "flag-heading")
-    return run_page(request, user, meeting, status=status, flag_form=form)
+    raised = attempt(
+        form,
+        lambda data: services.observer_flag_raise(
+            meeting=meeting, by=user, reason=data["reason"], agreement=data["agreement"]
+        ),
+    )
+    if raised.done:
+        messages.success(request, f"Noted: {raised.result.get_reason_display()}.")
+        return _to_run(meeting, "flag-heading")
+    return run_page(request, user, meeting, status=raised.status, flag_form=form)
 
 
 @login_required
@@ -255,24 +258,20 @@ def meeting_minutes(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
             "The note-taker, the meeting's leader or the team leader writes minutes."
         )
     form = MinutesForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.meeting_update(
-                meeting=meeting,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                changes={"minutes_text": form.cleaned_data["minutes_text"]},
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
-            messages.success(request, "Minutes saved.")
-            return _to_run(meeting, "minutes-heading")
-    return run_page(request, user, meeting, status=status, minutes_form=form)
+    saved = attempt(
+        form,
+        lambda data: services.meeting_update(
+            meeting=meeting,
+            by=user,
+            expected_version=data["version"],
+            changes={"minutes_text": data["minutes_text"]},
+            identifier_override=data["identifier_override"] or None,
+        ),
+    )
+    if saved.done:
+        messages.success(request, "Minutes saved.")
+        return _to_run(meeting, "minutes-heading")
+    return run_page(request, user, meeting, status=saved.status, minutes_form=form)
 
 
 @login_required
@@ -285,16 +284,13 @@ def meeting_complete(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespons
     if not can_run_meeting(user, meeting):
         raise PermissionDenied("Only the meeting's leader or the team leader completes it.")
     form = CompleteForm(request.POST if request.method == "POST" else None)
-    status = 400 if form.is_bound else 200
-    if form.is_bound and form.is_valid():
-        try:
-            services.meeting_complete(meeting=meeting, by=user)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            status = 409
-        else:
+    status = 200
+    if form.is_bound:
+        completed = attempt(form, lambda _: services.meeting_complete(meeting=meeting, by=user))
+        if completed.done:
             messages.success(request, _carried_note(meeting))
             return redirect("meeting-detail", meeting_id=meeting.public_id)
+        status = completed.status
     context = {
         "meeting": meeting,
         "form": form,

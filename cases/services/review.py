@@ -5,8 +5,8 @@ hears first what makes sense in what they did. A review runs REQUESTED → IN_RE
 REVISION_REQUESTED or SIGNED_OFF, and back from REVISION_REQUESTED to REQUESTED when the author
 resubmits. Each step is taken by the right person only (see permissions.py) and each service
 re-checks that itself; a step that does not fit the review's status is refused with 409.
-Nothing here enqueues work: a reminder to the reviewer belongs to the reminders, which read
-the review rows.
+Nothing here enqueues work: asking for a review (or resubmitting) writes a reminder row for the
+reviewer, which the reminder sweep delivers; the reminder says only that a review waits.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from cases.services.common import refuse, save_valid
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.textcheck.services import text_gate
+from reminders.services import review_reminder_request
 
 Item = ChainAnalysis | TIBEntry
 
@@ -153,6 +154,7 @@ def review_request(*, by: User, item: Item, reviewer: User) -> ReviewRequest:
             save_valid(review)
     except IntegrityError as error:  # the same request, committed a moment earlier
         raise Conflict("This already has a review under way; its reviewer has it.") from error
+    review_reminder_request(review=review)
     return review
 
 
@@ -266,4 +268,6 @@ def review_resubmit(*, review: ReviewRequest, by: User) -> ReviewRequest:
     if not can_resubmit_review(by, review):
         raise refuse("Only the author or the case's therapists can resubmit this.")
     review = _lock(review, expected=ReviewStatus.REVISION_REQUESTED, doing="resubmitted")
-    return _move(review, ReviewStatus.REQUESTED, "resubmitted_at")
+    _move(review, ReviewStatus.REQUESTED, "resubmitted_at")
+    review_reminder_request(review=review)
+    return review

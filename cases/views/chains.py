@@ -22,8 +22,9 @@ from cases.forms import (
 )
 from cases.models import Case
 from cases.permissions import can_change_chain, can_set_chain_status, can_write_case_record
+from cases.views._attempt import attempt
 from cases.views._common import member_teams, person, visible_case, visible_chain
-from cases.views.editor import editor_page, editor_url, refused_status
+from cases.views.editor import editor_page, editor_url
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
@@ -129,19 +130,20 @@ def chain_edit(request: HttpRequest, chain_id: uuid.UUID) -> HttpResponse:
         if not changes:
             messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(editor_url(chain))
-        try:
-            services.chain_update(
+        saved = attempt(
+            form,
+            lambda data: services.chain_update(
                 chain=chain,
                 by=user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=data["version"],
                 changes=changes,
-                identifier_override=form.cleaned_data.get("identifier_override") or None,
-            )
-        except (ValidationError, Conflict, IdentifierFound) as error:
-            status = refused_status(form, error)
-        else:
+                identifier_override=data.get("identifier_override") or None,
+            ),
+        )
+        if saved.done:
             messages.success(request, "Worksheet saved.")
             return redirect(editor_url(chain))
+        status = saved.status
     return editor_page(request, user, chain, status=status, worksheet=form)
 
 

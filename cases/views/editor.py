@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +24,6 @@ from cases.forms import (
     ChainConsequenceForm,
     ChainLinkForm,
     ChainWorksheetForm,
-    PageForm,
-    add_identifier_found,
-    add_service_errors,
 )
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain, can_set_chain_status
@@ -38,9 +34,8 @@ from cases.views.review import feedback_panel
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
-from consultteam.errors import Conflict
 from consultteam.textcheck.models import TextFlag
-from consultteam.textcheck.services import IdentifierFound, flags_for_objects
+from consultteam.textcheck.services import flags_for_objects
 
 # The author's own moves; presenting and reviewing belong to the meeting.
 STATUS_MOVES = {
@@ -204,18 +199,6 @@ def section_changed(
         "moved": moved.public_id if moved else None,
     }
     return varies_with_htmx(render(request, "cases/_section_swap.html", context))
-
-
-def refused_status(form: PageForm, error: ValidationError | Conflict | IdentifierFound) -> int:
-    """Put the reason on the form; the status to answer with."""
-    if isinstance(error, IdentifierFound):
-        add_identifier_found(form, error)
-        return 400
-    if isinstance(error, Conflict):
-        form.add_error(None, error.message)
-        return 409
-    add_service_errors(form, error)
-    return 400
 
 
 def fragment_or_page(

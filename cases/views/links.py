@@ -16,6 +16,7 @@ from cases import services
 from cases.forms import ChainLinkForm, LinkMoveForm, VersionForm
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain
+from cases.views._attempt import attempt
 from cases.views._common import person, visible_chain
 from cases.views.editor import (
     ConsequenceItem,
@@ -24,12 +25,10 @@ from cases.views.editor import (
     link_form,
     new_consequence_form,
     new_link_form,
-    refused_status,
     section_changed,
 )
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
-from consultteam.textcheck.services import IdentifierFound
 
 
 def _editable(request: HttpRequest, chain_id: uuid.UUID) -> tuple[User, ChainAnalysis]:
@@ -78,29 +77,26 @@ def _why_refused(form: VersionForm, error: ValidationError | Conflict | None) ->
 def chain_link_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResponse:
     user, chain = _editable(request, chain_id)
     form = new_link_form(chain.version, request.POST)
-    status = 400
-    if form.is_valid():
-        fields = form.link_fields()
-        try:
-            link = services.chain_link_add(
-                chain=chain,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                identifier_override=form.override,
-                **fields,
-            )
-        except (ValidationError, Conflict, IdentifierFound) as error:
-            status = refused_status(form, error)
-        else:
-            done = f"Link {link.position} added."
-            return section_changed(request, user, chain, section="links", done=done)
+    added = attempt(
+        form,
+        lambda data: services.chain_link_add(
+            chain=chain,
+            by=user,
+            expected_version=data["version"],
+            identifier_override=form.override,
+            **form.link_fields(),
+        ),
+    )
+    if added.done:
+        done = f"Link {added.result.position} added."
+        return section_changed(request, user, chain, section="links", done=done)
     return fragment_or_page(
         request,
         user,
         chain,
         template="cases/_link_add.html",
         target="#link-add",
-        status=status,
+        status=added.status,
         context={"add_link": form},
         page_parts={"add_link": form},
     )
@@ -112,23 +108,21 @@ def chain_link_edit(request: HttpRequest, chain_id: uuid.UUID, link_id: uuid.UUI
     user, chain = _editable(request, chain_id)
     link = _link_of(chain, link_id)
     form: ChainLinkForm = link_form(link, chain.version, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.chain_link_update(
-                link=link,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.link_fields(),
-                identifier_override=form.override,
-            )
-        except (ValidationError, Conflict, IdentifierFound) as error:
-            status = refused_status(form, error)
-        else:
-            done = f"Link {link.position} saved."
-            return section_changed(request, user, chain, section="links", done=done)
+    saved = attempt(
+        form,
+        lambda data: services.chain_link_update(
+            link=link,
+            by=user,
+            expected_version=data["version"],
+            changes=form.link_fields(),
+            identifier_override=form.override,
+        ),
+    )
+    if saved.done:
+        done = f"Link {link.position} saved."
+        return section_changed(request, user, chain, section="links", done=done)
     item = LinkItem(link=link, form=form, version=form["version"].value())
-    return _link_refused(request, user, chain, item, status)
+    return _link_refused(request, user, chain, item, saved.status)
 
 
 @require_POST
@@ -202,31 +196,28 @@ def chain_link_delete(
 def chain_consequence_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResponse:
     user, chain = _editable(request, chain_id)
     form = new_consequence_form(chain.version, request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.chain_consequence_add(
-                chain=chain,
-                by=user,
-                expected_version=data["version"],
-                description=data["description"],
-                timing=data["timing"],
-                locus=data["locus"],
-                identifier_override=data.get("identifier_override") or None,
-            )
-        except (ValidationError, Conflict, IdentifierFound) as error:
-            status = refused_status(form, error)
-        else:
-            done = "Consequence added."
-            return section_changed(request, user, chain, section="consequences", done=done)
+    added = attempt(
+        form,
+        lambda data: services.chain_consequence_add(
+            chain=chain,
+            by=user,
+            expected_version=data["version"],
+            description=data["description"],
+            timing=data["timing"],
+            locus=data["locus"],
+            identifier_override=data.get("identifier_override") or None,
+        ),
+    )
+    if added.done:
+        done = "Consequence added."
+        return section_changed(request, user, chain, section="consequences", done=done)
     return fragment_or_page(
         request,
         user,
         chain,
         template="cases/_consequence_add.html",
         target="#consequence-add",
-        status=status,
+        status=added.status,
         context={"add_consequence": form},
         page_parts={"add_consequence": form},
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import services
-from cases.forms import CitationChoices, FeedbackForm, ReviewRequestForm, add_service_errors
+from cases.forms import CitationChoices, FeedbackForm, ReviewRequestForm
 from cases.models import (
     OPEN_REVIEW_STATUSES,
     ChainAnalysis,
@@ -40,6 +40,7 @@ from cases.permissions import (
     can_resubmit_review,
     can_take_review_step,
 )
+from cases.views._attempt import attempt
 from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.errors import DomainError
@@ -253,18 +254,20 @@ def _give(request: HttpRequest, user: User, item: Item) -> HttpResponse:
         )
     if not panel.can_give:
         raise PermissionDenied("Feedback is given to the one who wrote this, not by them.")
-    if form.is_valid():
-        try:
-            services.feedback_give(by=user, item=item, **form.feedback_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Feedback given.")
-            return redirect(item_url(item))
+    given = attempt(
+        form, lambda _: services.feedback_give(by=user, item=item, **form.feedback_fields())
+    )
+    if given.done:
+        messages.success(request, "Feedback given.")
+        return redirect(item_url(item))
     return _form_page(
-        request, item, form, action=panel.give_url, heading=_heading(panel), deciding=deciding
+        request,
+        item,
+        form,
+        action=panel.give_url,
+        heading=_heading(panel),
+        deciding=deciding,
+        status=given.status,
     )
 
 
@@ -294,20 +297,21 @@ def _request(request: HttpRequest, user: User, item: Item) -> HttpResponse:
         raise PermissionDenied("Only the author or the case's therapists ask for a review.")
     reviewers = _reviewers(item, user, {})
     form = ReviewRequestForm(request.POST, reviewers=reviewers, prefix_id="review")
-    if form.is_valid():
-        try:
-            review = services.review_request(
-                by=user, item=item, reviewer=form.cleaned_data["reviewer"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Review requested from {review.reviewer.display_name}.")
-            return redirect(item_url(item))
+    asked = attempt(
+        form,
+        lambda data: services.review_request(by=user, item=item, reviewer=data["reviewer"]),
+    )
+    if asked.done:
+        reviewer = asked.result.reviewer.display_name
+        messages.success(request, f"Review requested from {reviewer}.")
+        return redirect(item_url(item))
     return _form_page(
-        request, item, form, action=FeedbackPanel(item).request_url, heading="Ask for a review"
+        request,
+        item,
+        form,
+        action=FeedbackPanel(item).request_url,
+        heading="Ask for a review",
+        status=asked.status,
     )
 
 
@@ -380,19 +384,21 @@ def _decide(
     if not can_take_review_step(user, review):
         raise PermissionDenied("Only the reviewer named on this request decides it.")
     form = FeedbackForm(request.POST, choices=CitationChoices.load(), prefix_id="feedback")
-    if form.is_valid():
-        try:
-            step(review=review, by=user, **form.feedback_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, done)
-            return redirect(item_url(review.target))
+    decided = attempt(form, lambda _: step(review=review, by=user, **form.feedback_fields()))
+    if decided.done:
+        messages.success(request, done)
+        return redirect(item_url(review.target))
     item = review.target
     action = FeedbackPanel(item).give_url
-    return _form_page(request, item, form, action=action, heading="Your review", deciding=review)
+    return _form_page(
+        request,
+        item,
+        form,
+        action=action,
+        heading="Your review",
+        deciding=review,
+        status=decided.status,
+    )
 
 
 @require_POST

@@ -20,7 +20,7 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         # Imported here: DRF imports this module while it reads its settings, and the services
         # import DRF's views, which read those settings: a cycle at import time.
-        from consultteam.accounts.services import api_token_for_key, api_token_mark_used
+        from consultteam.accounts.services import api_token_mark_used, api_token_of_request
 
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
@@ -35,7 +35,7 @@ class TokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise AuthenticationFailed("That token is not valid.") from None
-        token = api_token_for_key(key)
+        token = api_token_of_request(request._request, key)
         if token is None:
             raise AuthenticationFailed("That token is not valid. It may have been revoked.")
         if not token.user.is_active:

@@ -24,7 +24,7 @@ from consultteam.accounts.models import User
 from consultteam.accounts.permissions import must_enrol_two_factor
 from consultteam.accounts.services import (
     USE_RECORD_INTERVAL,
-    api_token_for_key,
+    api_token_of_request,
     two_factor_device,
     user_session_expire,
     user_session_seen,
@@ -170,10 +170,18 @@ class TwoFactorRequiredMiddleware:
         parts = request.headers.get("Authorization", "").split()
         if len(parts) != 2 or parts[0].lower() != "token":
             return None  # no token: the API's own authentication answers
-        token = api_token_for_key(parts[1])
+        token = api_token_of_request(request, parts[1])
         if token is None or not token.user.is_active:
             return None  # TokenAuthentication refuses it with its own message
-        if must_enrol_two_factor(token.user) and two_factor_device(token.user) is None:
+        # The token's lookup already answered both questions (see api_token_for_key), so
+        # neither costs a query here.
+        is_member: bool | None = getattr(token, "user_is_member", None)
+        has_device: bool | None = getattr(token, "user_has_device", None)
+        if not must_enrol_two_factor(token.user, is_member=is_member):
+            return None
+        if has_device is None:
+            has_device = two_factor_device(token.user) is not None
+        if not has_device:
             return JsonResponse({"detail": ENROL_FIRST}, status=403)
         return None
 

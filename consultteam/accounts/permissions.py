@@ -25,12 +25,17 @@ def can_end_user_session(user: AnyUser, session: UserSession | None) -> bool:
     )
 
 
-def must_enrol_two_factor(user: AnyUser) -> bool:
+def must_enrol_two_factor(user: AnyUser, *, is_member: bool | None = None) -> bool:
     """Whoever can reach clinical records must have a second factor when REQUIRE_TWO_FACTOR is
     on: every active team member, and staff (who manage cases and read the audit trail).
 
-    One query for a member who is not staff. The setting itself is checked by the callers.
+    One query for a member who is not staff, none when the caller already knows whether
+    ``user`` is an active member (``is_member``). The setting itself is checked by the callers.
     """
     if not is_active_person(user):
         return False
-    return user.is_staff or Membership.objects.filter(user_id=user.pk, is_active=True).exists()
+    if user.is_staff:
+        return True
+    if is_member is not None:
+        return is_member
+    return Membership.objects.filter(user_id=user.pk, is_active=True).exists()

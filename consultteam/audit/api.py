@@ -14,6 +14,7 @@ from consultteam.audit.filters import AuditFilter, cleaned_filters, filter_event
 from consultteam.audit.models import AuditEvent
 from consultteam.audit.permissions import can_view_audit_trail
 from consultteam.audit.serializers import AuditEventSerializer
+from consultteam.reads import only_shown
 
 
 class NewestFirst(CursorPagination):
@@ -34,4 +35,9 @@ class AuditEventList(generics.ListAPIView[AuditEvent]):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         params = cleaned_filters(self.request.query_params.dict())
         events = AuditEvent.objects.visible_to(self.request.user)
-        return filter_events(events, params).select_related("actor", "team")
+        return only_shown(
+            filter_events(events, params).select_related("actor", "team"),
+            "actor__public_id",
+            "actor__display_name",
+            "team__public_id",
+        )

@@ -60,6 +60,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["team", "-at"], name="audit_team_at"),
+            # One team's trail, newest first, as the API pages it (cursor on -id): without it
+            # the newest-first walk reads every team's events to find this team's.
+            models.Index(fields=["team", "-id"], name="audit_team_newest"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["actor", "-at"], name="audit_actor_at"),
             models.Index(fields=["-at"], name="audit_at"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,6 +27,8 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet[Team]):
     def get_queryset(self) -> QuerySet[Team]:
         return Team.objects.visible_to(self.request.user).order_by("name")
 
+    # The roster is a list: said so in the schema, which otherwise shows one membership.
+    @extend_schema(responses={200: MembershipSerializer(many=True)})
     @action(detail=True, serializer_class=MembershipSerializer)
     def members(self, request: Request, team_id: str) -> Response:
         """The team's current roster."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from agendas.models import ActionItem, AgendaItem, Meeting, RoleAssignment
+from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from tests.matrix import API_MEMBERS_OF_ALPHA, API_SIGNED_OUT, Row, every
 
 
@@ -51,6 +51,19 @@ def item_kwargs(world: SimpleNamespace) -> dict[str, Any]:
 
 def action_kwargs(world: SimpleNamespace) -> dict[str, Any]:
     return {"action_id": ActionItem.objects.get(meeting=alpha_meeting(world)).public_id}
+
+
+def flag_kwargs(world: SimpleNamespace) -> dict[str, Any]:
+    """A flag Tara (the observer) raised at Alpha's meeting, made once."""
+    from agendas import services
+
+    meeting = alpha_meeting(world)
+    flag = ObserverFlag.objects.filter(meeting=meeting).first()
+    if flag is None:
+        flag = services.observer_flag_raise(
+            meeting=meeting, by=world.tara, reason="JUDGMENTAL_LANGUAGE"
+        )
+    return {"flag_id": flag.public_id}
 
 
 def team_kwargs(world: SimpleNamespace) -> dict[str, Any]:
@@ -157,6 +170,7 @@ ROWS: list[Row] = [
         data={"reason": "JUDGMENTAL_LANGUAGE", "agreement": "PHENOMENOLOGICAL_EMPATHY"},
     ),
     Row("api-meeting-minutes-markdown", "GET", API_MEMBERS_OF_ALPHA, meeting_kwargs),
+    Row("api-meeting-minutes-pdf", "GET", API_MEMBERS_OF_ALPHA, meeting_kwargs),
     Row("api-agenda-item-detail", "GET", API_MEMBERS_OF_ALPHA, item_kwargs),
     Row(
         "api-agenda-item-detail",
@@ -188,6 +202,15 @@ ROWS: list[Row] = [
         _writes(200, "tara", "lena", "theo"),
         action_kwargs,
         data={"status": "DONE"},
+    ),
+    # Whoever runs the meeting (Lena leads it and leads the team); the observer raises flags
+    # but does not acknowledge them.
+    Row(
+        "api-observer-flag-acknowledge",
+        "POST",
+        _writes(200, "lena"),
+        flag_kwargs,
+        data={"repair_note": "Reworded as what happened."},
     ),
     Row("api-observer-summary", "GET", API_MEMBERS_OF_ALPHA, team_kwargs),
 ]

@@ -10,7 +10,13 @@ no input (start, defer, notice of absence for oneself) does its work and redirec
 
 from __future__ import annotations
 
-from tests.access_rows.meetings_api import item_kwargs, meeting_kwargs
+from tests.access_rows.meetings_api import (
+    action_kwargs,
+    flag_kwargs,
+    item_kwargs,
+    meeting_kwargs,
+    team_kwargs,
+)
 from tests.matrix import MEMBERS_OF_ALPHA, PAGE, SIGNED_OUT, Row, every
 
 
@@ -47,4 +53,23 @@ ROWS: list[Row] = [
     Row("meeting-complete", "GET", _alpha(200, "lena"), meeting_kwargs),
     Row("meeting-complete", "POST", _alpha(400, "lena"), meeting_kwargs),
     Row("meeting-minutes-md", "GET", MEMBERS_OF_ALPHA, meeting_kwargs),
+    Row("meeting-minutes-pdf", "GET", MEMBERS_OF_ALPHA, meeting_kwargs),
+    # The meeting is not completed yet: its members are sent to the meeting's page.
+    Row("meeting-record", "GET", _alpha(302, "tara", "theo", "lena", "sam"), meeting_kwargs),
+    Row("meeting-past", "GET", MEMBERS_OF_ALPHA, team_kwargs),
+    # The team leader reschedules and cancels; the empty posts are 400s.
+    Row("meeting-reschedule", "GET", _alpha(200, "lena"), meeting_kwargs),
+    Row("meeting-reschedule", "POST", _alpha(400, "lena"), meeting_kwargs),
+    Row("meeting-cancel", "GET", _alpha(200, "lena"), meeting_kwargs),
+    Row("meeting-cancel", "POST", _alpha(400, "lena"), meeting_kwargs),
+    # Whoever writes the minutes: the leaders and the note-taker (Theo).
+    Row("attendance-record", "POST", _alpha(400, "lena", "theo"), meeting_kwargs),
+    # The action's owner (Tara) and whoever writes the minutes (Lena, Theo).
+    Row("action-item-status", "POST", _alpha(400, "tara", "lena", "theo"), action_kwargs),
+    # Tara's own item: Tara and the team leader; withdrawing takes no input and is done.
+    Row("agenda-item-edit", "GET", _alpha(200, "tara", "lena"), item_kwargs),
+    Row("agenda-item-edit", "POST", _alpha(400, "tara", "lena"), item_kwargs),
+    Row("agenda-item-withdraw", "POST", _alpha(302, "tara", "lena"), item_kwargs),
+    # Whoever runs the meeting acknowledges; the observer (Tara) raised it but does not.
+    Row("observer-flag-acknowledge", "POST", _alpha(400, "lena"), flag_kwargs),
 ]

@@ -1,0 +1,96 @@
+"""A real SMTP server on loopback (aiosmtpd) that records what it accepts, for the reminder
+tests: in a thread of the test process, reachable by worker subprocesses too.
+
+`Recorder.reply_with` makes it answer every message with an error (to test retries);
+`Recorder.hold_next()` makes it hold the next message before accepting it, so a test can kill
+the sender while it waits for the answer (a kill outside the accept-to-recorded window)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import logging
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every command at INFO; the tests read what was accepted, not the dialogue.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+@dataclass
+class Accepted:
+    message_id: str
+    accepted_at: float  # time.time() when the server answered 250
+    message: EmailMessage
+
+
+@dataclass
+class Recorder:
+    accepted: list[Accepted] = field(default_factory=list)
+    reply_with: str | None = None
+    holding: threading.Event | None = None
+    held: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hold_next(self) -> threading.Event:
+        """Hold the next message before answering; set the returned event to let it go."""
+        self.held.clear()
+        self.holding = threading.Event()
+        return self.holding
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.reply_with is not None:
+            return self.reply_with
+        if self.holding is not None:
+            release, self.holding = self.holding, None
+            self.held.set()
+            while not release.is_set():
+                await asyncio.sleep(0.05)
+            # The sender went away while we held its message: it never heard a 250, so the
+            # message was not accepted.
+            if server.transport is None or server.transport.is_closing():
+                return "421 sender gone"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.lock:
+            self.accepted.append(Accepted(str(message["Message-ID"]), time.time(), message))
+        return "250 OK"
+
+    def counts(self) -> Counter[str]:
+        with self.lock:
+            return Counter(item.message_id for item in self.accepted)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    recorder: Recorder
+
+
+@contextmanager
+def smtp_server_running(port: int | None = None) -> Iterator[SmtpServer]:
+    """Test modules make their `smtp_server` fixture from this."""
+    recorder = Recorder()
+    port = port or free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer(port, recorder)
+    finally:
+        controller.stop()
