@@ -10,8 +10,8 @@ from django.urls import reverse
 from consultteam.audit.permissions import can_view_audit_trail
 from reminders.permissions import can_operate_reminders
 
-# The main navigation, in order: (label, route name). The audit trail is added for those who
-# may read it, reminder delivery for the operators (staff).
+# The main navigation, in order: (label, route name). The audit trail and reminder delivery
+# are added for those who may use them.
 SECTIONS = [
     ("Home", "home"),
     ("Caseload", "caseload"),
@@ -22,7 +22,7 @@ SECTIONS = [
     ("Agreements & assumptions", "reference-index"),
 ]
 AUDIT = ("Audit trail", "audit-list")
-REMINDER_DELIVERY = ("Reminder delivery", "reminder-operations")
+REMINDERS = ("Reminder delivery", "reminder-operations")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     can_audit = can_view_audit_trail(user)
-    sections = [*SECTIONS, AUDIT] if can_audit else SECTIONS
-    if can_operate_reminders(user):
-        sections = [*sections, REMINDER_DELIVERY]
-    return {"nav_can_view_audit": can_audit, "nav_links": nav_links(request.path, sections)}
+    can_remind = can_operate_reminders(user)
+    sections = [*SECTIONS, *([AUDIT] if can_audit else []), *([REMINDERS] if can_remind else [])]
+    return {
+        "nav_can_view_audit": can_audit,
+        "nav_can_operate_reminders": can_remind,
+        "nav_links": nav_links(request.path, sections),
+    }
