@@ -565,12 +565,16 @@ def _hold(meeting: Meeting, spec: DemoWeek, leader: User, people: Mapping[str, U
 
 
 def _upcoming_meeting(plan: DemoTeamMeetings, team: Team, people: Mapping[str, User]) -> None:
-    """The coming meeting: the first planned one whose agenda is still open, roles rotated,
-    a dozen items brought through the service as members would."""
+    """The coming meeting: the first planned one whose agenda is still open, a dozen items
+    brought through the service as members would. Roles are rotated for it and for any meeting
+    before it: loaded between a meeting's cutoff and its start, the demo has that meeting (with
+    what the last week carried into it) and then the prepared one, as a team would."""
     now = timezone.now()
     ahead = Meeting.objects.filter(team=team, starts_at__gt=now).order_by("starts_at")
-    meeting = next(m for m in ahead if services.cutoff_of(m) > now)
-    services.roles_rotate(meeting=meeting, by=people[plan.leader])
+    for meeting in ahead:
+        services.roles_rotate(meeting=meeting, by=people[plan.leader])
+        if services.cutoff_of(meeting) > now:
+            break
     for spec in plan.upcoming:
         by = people[spec.by]
         services.agenda_item_submit(
