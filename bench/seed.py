@@ -473,7 +473,7 @@ def seed(counts: Counts, rng: random.Random, started: float) -> None:
                 yield (
                     meeting_id, u(), slot, starts_at, 90,
                     MeetingStatus.COMPLETED if past else MeetingStatus.SCHEDULED,
-                    LocationKind.IN_PERSON, "", "", done, 1, now, now,
+                    LocationKind.IN_PERSON, "", "", done, 1, 0, now, now,
                     agreement_ids[week % len(agreement_ids)] if agreement_ids else None, team,
                 )  # fmt: skip
 
@@ -481,8 +481,8 @@ def seed(counts: Counts, rng: random.Random, started: float) -> None:
         "agendas_meeting",
         [
             "id", "public_id", "slot", "starts_at", "minutes", "status", "location_kind",
-            "join_link", "minutes_text", "completed_at", "version", "created_at", "updated_at",
-            "agreement_id", "team_id",
+            "join_link", "minutes_text", "completed_at", "version", "sequence", "created_at",
+            "updated_at", "agreement_id", "team_id",
         ],
         meeting_rows(),
     )  # fmt: skip
