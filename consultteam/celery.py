@@ -8,7 +8,10 @@ from pathlib import Path
 from celery import Celery
 from django.conf import settings
 
+from consultteam.broker import use_atomic_filesystem_transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consultteam.settings")
+use_atomic_filesystem_transport()
 
 app = Celery("consultteam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
