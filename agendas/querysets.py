@@ -4,7 +4,7 @@
 Every active member of a team (therapist, team leader, supervisor, trainee) reads its meetings,
 roles, attendance, agenda items and action items; nobody else sees anything of them, not even
 administrators (they manage teams, not meetings). Observer flags are read only as team counts.
-Built from subqueries of `consultteam.access.team_ids_of`, so rows never duplicate.
+Built from subqueries of `consultteam.access.team_ids_subquery`, so rows never duplicate.
 """
 
 from __future__ import annotations
@@ -23,21 +23,22 @@ if TYPE_CHECKING:
         ObserverFlag,
     )
     from consultteam.access import AnyUser
+    from consultteam.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _visible_meeting_ids(user: AnyUser) -> models.QuerySet[Any, Any]:
+def _visible_meeting_ids(user: User) -> models.QuerySet[Any, Any]:
     from agendas.models import Meeting
 
-    return Meeting.objects.filter(team_id__in=access.team_ids_of(user)).values("pk")
+    return Meeting.objects.filter(team_id__in=access.team_ids_subquery(user)).values("pk")
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible_to(self, user: AnyUser) -> MeetingQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(team_id__in=access.team_ids_of(user))
+        return self.filter(team_id__in=access.team_ids_subquery(user))
 
 
 class MeetingPartQuerySet(models.QuerySet[M]):

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
 
 from consultteam import access
 
@@ -30,11 +32,12 @@ if TYPE_CHECKING:
         TIBEntry,
     )
     from consultteam.access import AnyUser
+    from consultteam.accounts.models import User
 
 CASE_GRANTS = ("view_case", "co_treat_case")
 
 
-def _granted_case_ids(user: AnyUser) -> tuple[models.QuerySet[Any, Any], ...]:
+def _granted_case_ids(user: User) -> tuple[RawSQL, RawSQL]:
     from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
     return access.granted_ids(
@@ -42,36 +45,41 @@ def _granted_case_ids(user: AnyUser) -> tuple[models.QuerySet[Any, Any], ...]:
     )
 
 
-def _emergency_case_ids(user: AnyUser) -> models.QuerySet[Any, Any]:
-    """Cases ``user`` reads through an unexpired emergency (break-glass) access: read like a
-    co-therapist's grant, until it expires (then 404 again)."""
-    from django.utils import timezone
-
+@access.compiled_once
+def _emergency_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
+    """Cases the person reads through an unexpired emergency (break-glass) access: read like
+    a co-therapist's grant, until it expires (then 404 again). Expiry is compared with the
+    database's clock, so the compiled subquery holds no time of its own."""
     from cases.models import EmergencyAccess
 
-    if not access.is_active_person(user):
-        return EmergencyAccess.objects.none().values("case_id")
-    return EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values(
-        "case_id"
-    )
+    return EmergencyAccess.objects.filter(user_id=person_id, expires_at__gt=Now()).values("case_id")
 
 
-def _record_scope(user: AnyUser, *, shared: Q) -> Q:
-    """Rows of the clinical record (TIB entries, chain analyses) that ``user`` may read."""
+@access.compiled_once
+def _own_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
+    """Cases where the person is the primary therapist, in a team they are still on."""
     from cases.models import Case
+
+    return Case.objects.filter(
+        primary_therapist_id=person_id,
+        team_id__in=access.member_team_ids.queryset(person_id, None),  # type: ignore[attr-defined]
+    ).values("pk")
+
+
+def _record_scope(user: User, *, shared: Q) -> Q:
+    """Rows of the clinical record (TIB entries, chain analyses) that ``user`` may read."""
     from consultteam.teams.models import Role
 
-    member_of = access.team_ids_of(user)
-    overseer_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
-    own_cases = Case.objects.filter(primary_therapist_id=user.pk, team_id__in=member_of)
+    member_of = access.team_ids_subquery(user)
+    overseer_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
     granted_direct, granted_via_groups = _granted_case_ids(user)
     return (
         Q(team_id__in=overseer_of)
         | (Q(team_id__in=member_of) & (Q(author_id=user.pk) | shared))
-        | Q(case_id__in=own_cases.values("pk"))
+        | Q(case_id__in=_own_case_ids(user.pk))
         | Q(case_id__in=granted_direct)
         | Q(case_id__in=granted_via_groups)
-        | Q(case_id__in=_emergency_case_ids(user))
+        | Q(case_id__in=_emergency_case_ids(user.pk))
     )
 
 
@@ -81,10 +89,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
             return self.none()
         granted_direct, granted_via_groups = _granted_case_ids(user)
         return self.filter(
-            Q(team_id__in=access.team_ids_of(user))
+            Q(team_id__in=access.team_ids_subquery(user))
             | Q(pk__in=granted_direct)
             | Q(pk__in=granted_via_groups)
-            | Q(pk__in=_emergency_case_ids(user))
+            | Q(pk__in=_emergency_case_ids(user.pk))
         )
 
 
@@ -121,7 +129,7 @@ class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
         )
 
 
-def _addressed_to(user: AnyUser) -> Q:
+def _addressed_to(user: User) -> Q:
     """Feedback or reviews whose item ``user`` wrote or whose case ``user`` treats (primary
     or co-therapist), among the items ``user`` can still read. Subqueries, never joins."""
     from cases.models import (
@@ -146,7 +154,7 @@ def _addressed_to(user: AnyUser) -> Q:
     ) | Q(tib_entry_id__in=TIBEntry.objects.visible_to(user).filter(treats).values("pk"))
 
 
-def _readable_items(user: AnyUser) -> Q:
+def _readable_items(user: User) -> Q:
     from cases.models import ChainAnalysis, TIBEntry
 
     return Q(chain_analysis_id__in=ChainAnalysis.objects.visible_to(user).values("pk")) | Q(
@@ -165,7 +173,7 @@ class FeedbackQuerySet(models.QuerySet["Feedback"]):
 
         if not access.is_active_person(user):
             return self.none()
-        leader_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER])
+        leader_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER])
         return self.filter(
             Q(team_id__in=leader_of)
             | (Q(author_id=user.pk) & _readable_items(user))
@@ -188,7 +196,7 @@ class ReviewRequestQuerySet(models.QuerySet["ReviewRequest"]):
 
         if not access.is_active_person(user):
             return self.none()
-        overseer_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
+        overseer_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
         return self.filter(
             Q(team_id__in=overseer_of)
             | ((Q(requested_by_id=user.pk) | Q(reviewer_id=user.pk)) & _readable_items(user))
@@ -212,5 +220,5 @@ class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
             return self.none()
         if user.is_staff:
             return self.all()
-        leader_of = access.team_ids_of(user, roles=[Role.TEAM_LEADER])
+        leader_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER])
         return self.filter(case_id__in=Case.objects.filter(team_id__in=leader_of).values("pk"))

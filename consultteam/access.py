@@ -9,12 +9,14 @@ are never used: the first cast ids to text and lose the index, the second would 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection, models
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -31,41 +33,102 @@ def is_active_person(user: AnyUser | None) -> TypeIs[User]:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def team_ids_of(user: AnyUser, roles: Iterable[Role] | None = None) -> QuerySet[Membership, Any]:
-    """Ids of the teams where ``user`` is an active member (in one of ``roles``, if given).
+# A person id no row has: it marks where the person's id goes in a subquery compiled once.
+_SOMEONE = -2_000_000_011
 
-    Inactive people and former members get an empty set.
+
+def compiled_once(
+    build: Callable[..., QuerySet[Any, Any]],
+) -> Callable[..., RawSQL]:
+    """``build(person_id, *shape)`` makes a subquery of ids with the ORM; the function this
+    returns gives the same subquery as SQL, compiled once per process and shape (the other,
+    hashable arguments: roles, permission models, codenames), with the person's id put in.
+
+    Why: building the nested querysets of a `visible_to` cost Django more than PostgreSQL took
+    to plan and run them (2.8 ms against 0.5 ms for a caseload; docs/performance.md). The ORM
+    stays the one definition; only its compiled text is kept. Its parameters are the builder's
+    constants and the person's id, never anything else of a request, so nothing one person
+    asked for is kept for another. ``build`` itself stays reachable as ``.queryset``.
     """
-    if not is_active_person(user):
-        return Membership.objects.none().values("team_id")
-    memberships = Membership.objects.filter(user_id=user.pk, is_active=True)
+    compiled: dict[tuple[str, tuple[Hashable, ...]], tuple[str, tuple[Any, ...], list[int]]] = {}
+
+    @functools.wraps(build)
+    def subquery(person_id: int, *shape: Hashable) -> RawSQL:
+        key = (connection.vendor, shape)
+        if key not in compiled:
+            sql, params = build(_SOMEONE, *shape).query.sql_with_params()
+            places = [i for i, value in enumerate(params) if value == _SOMEONE]
+            compiled[key] = (sql, tuple(params), places)
+        sql, params, places = compiled[key]
+        values = list(params)
+        for i in places:
+            values[i] = person_id
+        return RawSQL(sql, values)  # noqa: S611 (the ORM's own SQL; values stay parameters)
+
+    subquery.queryset = build  # type: ignore[attr-defined]
+    return subquery
+
+
+@compiled_once
+def member_team_ids(person_id: int, roles: tuple[Role, ...] | None) -> QuerySet[Any, Any]:
+    memberships = Membership.objects.filter(user_id=person_id, is_active=True)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return memberships.values("team_id")
 
 
+def team_ids_of(user: AnyUser, roles: Iterable[Role] | None = None) -> QuerySet[Membership, Any]:
+    """Ids of the teams where ``user`` is an active member (in one of ``roles``, if given), as
+    a queryset for rules that ask `.exists()` or filter further. Inactive people and former
+    members get an empty set. `visible_to` uses `team_ids_subquery`, the same rule compiled."""
+    if not is_active_person(user):
+        return Membership.objects.none().values("team_id")
+    shape = None if roles is None else tuple(roles)
+    return member_team_ids.queryset(user.pk, shape)  # type: ignore[attr-defined,no-any-return]
+
+
+def team_ids_subquery(user: User, roles: Iterable[Role] | None = None) -> RawSQL:
+    """`team_ids_of` for `visible_to`: the same subquery, compiled once. ``user`` must be an
+    active person (every `visible_to` has answered `none()` to anyone else already)."""
+    return member_team_ids(user.pk, None if roles is None else tuple(roles))
+
+
+@compiled_once
+def _granted_directly(
+    person_id: int, user_perm_model: type[models.Model], codenames: tuple[str, ...]
+) -> QuerySet[Any, Any]:
+    return user_perm_model._default_manager.filter(
+        user_id=person_id, permission__codename__in=list(codenames)
+    ).values("content_object_id")
+
+
+@compiled_once
+def _granted_via_groups(
+    person_id: int, group_perm_model: type[models.Model], codenames: tuple[str, ...]
+) -> QuerySet[Any, Any]:
+    return group_perm_model._default_manager.filter(
+        group_id__in=Group.objects.filter(user__id=person_id).values("pk"),
+        permission__codename__in=list(codenames),
+    ).values("content_object_id")
+
+
 def granted_ids(
-    user: AnyUser,
+    user: User,
     user_perm_model: type[models.Model],
     group_perm_model: type[models.Model],
     codenames: str | Iterable[str],
-) -> tuple[QuerySet[Any, Any], QuerySet[Any, Any]]:
-    """Ids of objects granted to ``user`` directly and through their groups, as two subqueries.
+) -> tuple[RawSQL, RawSQL]:
+    """Ids of objects granted to ``user`` directly and through their groups, as two subqueries
+    (compiled once; ``user`` must be an active person).
 
     Two subqueries rather than one OR'ed union: each uses its own index (see FIELD-NOTES on
     guardian at a million rows).
     """
-    if not is_active_person(user):
-        empty = user_perm_model._default_manager.none().values("content_object_id")
-        return empty, empty
-    names = [codenames] if isinstance(codenames, str) else list(codenames)
-    direct = user_perm_model._default_manager.filter(
-        user_id=user.pk, permission__codename__in=names
-    ).values("content_object_id")
-    via_groups = group_perm_model._default_manager.filter(
-        group_id__in=user.groups.values("pk"), permission__codename__in=names
-    ).values("content_object_id")
-    return direct, via_groups
+    names = (codenames,) if isinstance(codenames, str) else tuple(codenames)
+    return (
+        _granted_directly(user.pk, user_perm_model, names),
+        _granted_via_groups(user.pk, group_perm_model, names),
+    )
 
 
 def found_in_visible_to(user: AnyUser, obj: Any) -> bool:

@@ -20,4 +20,4 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(team_id__in=access.team_ids_of(user, roles=[Role.TEAM_LEADER]))
+        return self.filter(team_id__in=access.team_ids_subquery(user, roles=[Role.TEAM_LEADER]))

@@ -28,7 +28,7 @@ class TeamQuerySet(models.QuerySet["Team"]):
             user, TeamUserObjectPermission, TeamGroupObjectPermission, "view_team"
         )
         return self.filter(
-            Q(pk__in=access.team_ids_of(user)) | Q(pk__in=direct) | Q(pk__in=via_groups)
+            Q(pk__in=access.team_ids_subquery(user)) | Q(pk__in=direct) | Q(pk__in=via_groups)
         )
 
 

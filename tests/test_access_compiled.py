@@ -1,0 +1,65 @@
+"""The visibility subqueries compiled once answer exactly what their ORM definitions answer,
+for every person of the cast, and only the person's id changes between people."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from consultteam import access
+from consultteam.teams.models import Role, Team
+from consultteam.teams.services import team_access_grant
+
+pytestmark = pytest.mark.django_db
+
+ROLE_SHAPES = [None, [Role.TEAM_LEADER], [Role.TEAM_LEADER, Role.SUPERVISOR]]
+
+
+def _cast(world):
+    return [world.tara, world.theo, world.lena, world.sam, world.olga]
+
+
+@pytest.mark.parametrize("roles", ROLE_SHAPES)
+def test_team_ids_compiled_match_the_queryset_for_everyone(world, roles):
+    for person in _cast(world):
+        compiled = set(Team.objects.filter(pk__in=access.team_ids_subquery(person, roles)))
+        defined = set(Team.objects.filter(pk__in=access.team_ids_of(person, roles)))
+        assert compiled == defined, person
+
+
+def test_people_share_one_compiled_text_and_differ_in_their_id(world):
+    tara, olga = access.team_ids_subquery(world.tara), access.team_ids_subquery(world.olga)
+    assert tara.sql == olga.sql
+    assert world.tara.pk in tara.params
+    assert world.olga.pk in olga.params
+    assert world.tara.pk not in olga.params
+
+
+def test_grants_direct_and_through_a_group_match_the_orm(world):
+    from guardian.shortcuts import assign_perm
+
+    reviewers = Group.objects.create(name="Outside reviewers")
+    world.olga.groups.add(reviewers)
+    assign_perm("cases.view_case", reviewers, world.tara_case)
+    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
+    team_access_grant(team=world.alpha, grantee=world.olga, by=world.lena)
+    for person in _cast(world):
+        direct, via_groups = access.granted_ids(
+            person,
+            CaseUserObjectPermission,
+            CaseGroupObjectPermission,
+            ("view_case", "co_treat_case"),
+        )
+        found = set(Case.objects.filter(pk__in=direct)) | set(
+            Case.objects.filter(pk__in=via_groups)
+        )
+        expected = {
+            case
+            for case in Case.objects.all()
+            if person.has_perm("cases.view_case", case)
+            or person.has_perm("cases.co_treat_case", case)
+        }
+        assert found == expected, person
+    assert Case.objects.visible_to(world.olga).filter(pk=world.tara_case.pk).exists()
+    assert Case.objects.visible_to(world.theo).filter(pk=world.olga_case.pk).exists()
