@@ -232,6 +232,9 @@ def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, An
     )
     if action.status == ActionStatus.CARRIED_OVER:
         raise Conflict("This action was carried to a later meeting: change it there.")
+    # A completed meeting's record is locked: an action reopened there would never be carried
+    # on. A commitment that needs more is a new action at the coming meeting.
+    require_open(action.meeting, "change its actions; add a new action to the coming meeting")
     if set(changes) - {"status"} and not can_write_minutes(by, action.meeting):
         raise refuse("Only whoever writes the minutes corrects an action; you may mark it done.")
     if changes.get("status") == ActionStatus.CARRIED_OVER:

@@ -8,9 +8,23 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from agendas.choices import WAITING_ITEM_STATUSES, AttendanceStatus, ItemStatus, MeetingStatus
-from agendas.models import AgendaItem, Attendance, Meeting, RoleAssignment, TeamMeetingSettings
+from agendas.choices import (
+    WAITING_ITEM_STATUSES,
+    ActionStatus,
+    AttendanceStatus,
+    ItemStatus,
+    MeetingStatus,
+)
+from agendas.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    RoleAssignment,
+    TeamMeetingSettings,
+)
 from agendas.permissions import (
     can_notify_absence,
     can_plan_meetings,
@@ -164,8 +178,9 @@ def meeting_reschedule(
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
-    """Call a scheduled meeting off. Its waiting agenda items move to the next scheduled
-    meeting (planned if need be), so nothing brought is lost. Safe to run twice."""
+    """Call a scheduled meeting off. Its waiting agenda items and its open actions move to the
+    next scheduled meeting (planned if need be), so nothing brought or promised is lost. Safe
+    to run twice."""
     if not can_schedule_meeting(by, meeting):
         raise refuse("Only the team leader cancels the team's meetings.")
     meeting = lock_meeting(meeting)
@@ -178,15 +193,25 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     waiting = AgendaItem.objects.filter(
         meeting=meeting, status__in=[*WAITING_ITEM_STATUSES, ItemStatus.DEFERRED]
     )
-    if waiting.exists():
+    open_actions = ActionItem.objects.filter(status=ActionStatus.OPEN).filter(
+        Q(meeting=meeting) | Q(due_meeting=meeting)
+    )
+    if waiting.exists() or open_actions.exists():
         target = next_meeting(meeting)
-        assert target is not None  # planned above when missing
+        assert target is not None  # planned when missing
         for item in waiting:
             item.meeting = target
             item.position_override = None
             item.move_reason = ""
             item.status = ItemStatus.SUBMITTED
             save_valid(item)
+        for action in open_actions:
+            # Listed under the next meeting's follow-ups, and due there if it was due here.
+            if action.meeting_id == meeting.pk:
+                action.meeting = target
+            if action.due_meeting_id == meeting.pk:
+                action.due_meeting = target
+            save_valid(action)
     meeting_reminders_sync(meeting, next_meeting(meeting, plan=False))
     return meeting
 
