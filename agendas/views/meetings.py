@@ -150,19 +150,42 @@ class Entry:
     editable: bool = False
 
 
-def _time_bar(requested: int, length: int) -> dict[str, int]:
-    """Widths (in BAR_WIDTH units) of the meeting's length, the minutes asked for, and the part
-    of those past the meeting's end."""
+@dataclass(frozen=True)
+class TimeBar:
+    """The agenda's time budget as the page draws it: widths in BAR_WIDTH units of the meeting's
+    length (the top bar), the minutes asked for up to the meeting's end (the bottom bar) and the
+    part past the end, with the words a screen reader and the caption give for it."""
+
+    width: int
+    length: int
+    requested: int
+    over_x: int
+    over: int
+    over_minutes: int
+    label: str
+
+
+def _time_bar(requested: int, length: int) -> TimeBar:
+    """Scale both bars to the longer of the two, so an over-full agenda runs past the end."""
     scale = max(requested, length, 1)
     length_w = round(BAR_WIDTH * length / scale)
     requested_w = round(BAR_WIDTH * requested / scale)
-    return {
-        "width": BAR_WIDTH,
-        "length": length_w,
-        "requested": min(requested_w, length_w),
-        "over_x": length_w,
-        "over": max(0, requested_w - length_w),
-    }
+    over_minutes = max(0, requested - length)
+    # However small the overrun, it is drawn: a minute over is still over.
+    over_w = max(requested_w - length_w, 1 if over_minutes else 0)
+    length_w = min(length_w, BAR_WIDTH - over_w)
+    label = f"{requested} of {length} minutes requested"
+    if over_minutes:
+        label += f", {over_minutes} past the end of the meeting"
+    return TimeBar(
+        width=BAR_WIDTH,
+        length=length_w,
+        requested=min(requested_w, length_w),
+        over_x=length_w,
+        over=over_w,
+        over_minutes=over_minutes,
+        label=label,
+    )
 
 
 def _move_form(item: AgendaItem, data: Any = None) -> AgendaItemMoveForm:
