@@ -122,6 +122,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.database("DATABASE_URL", sqlite_default=DATA_DIR / "consultteam.sqlite3")
 }
+# On PostgreSQL, a query text seen this many times on a connection is prepared: planned once and
+# the plan reused. The visibility rules are compiled to one stable text per shape
+# (consultteam/access.py), so their planning (0.5 to 1.5 ms a request) is paid once per
+# connection (docs/performance.md). It needs server-side parameters; 0 turns both off, as a
+# pooler in transaction mode (PgBouncer) requires.
+DATABASE_PREPARE_AFTER = env.integer("DATABASE_PREPARE_AFTER", 5, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARE_AFTER:
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": DATABASE_PREPARE_AFTER,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in -----------------------------------------------------------------------
