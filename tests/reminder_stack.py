@@ -1,15 +1,19 @@
 """Real processes for the reminder fault tests and bench/reminder_delivery.py: a Redis server of our
-own on a free port, a SQLite file every process shares, celery workers and beats as
-subprocesses, and reads of the reminder rows straight from the file.
+own on a free port, a database every process shares (a SQLite file, or a PostgreSQL database of
+the stack's own), celery workers and beats as subprocesses, and reads of the reminder rows
+straight from the database.
 
 Nothing here touches the shared Redis on 6379 or the test database: a worker subprocess cannot
-see pytest's in-memory database or its uncommitted transaction, so the stack has its own file,
-migrated by `manage.py migrate`."""
+see pytest's database or its uncommitted transaction, so the stack has its own, migrated by
+`manage.py migrate`. Given a PostgreSQL server (``Stack(postgres=...)``, the URL of any database
+on it), the stack creates a database with a name of its own there and drops it on close."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -18,15 +22,24 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, LiteralString, cast
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = shutil.which("redis-server")
 CELERY = [sys.executable, "-m", "celery", "-A", "consultteam"]
 # A restart loses every queued message: the harshest case for the fault tests.
 NO_PERSISTENCE = ["--save", "", "--appendonly", "no"]
+
+
+def postgres_server() -> str:
+    """The PostgreSQL URL of this run (DATABASE_URL), if it is one; else "" (SQLite)."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
 def free_port() -> int:
@@ -51,11 +64,27 @@ class Stack:
     broker: str = "redis"  # or "filesystem"
     settings: dict[str, str] = field(default_factory=dict)
     redis_port: int = 0
+    # A PostgreSQL server to make the stack's own database on; "" for a SQLite file.
+    postgres: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    postgres_database: str = field(default="", init=False)
+    _created: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        if self.postgres:
+            # Never the database of the main run nor its test database: a name of our own.
+            base = urlsplit(self.postgres).path.lstrip("/") or "consultteam"
+            self.postgres_database = f"{base[:40]}_stack_{secrets.token_hex(4)}"
 
     @property
     def database(self) -> Path:
         return self.folder / "reminders.sqlite3"
+
+    @property
+    def database_url(self) -> str:
+        if not self.postgres:
+            return f"sqlite:///{self.database}"
+        return _with_database(self.postgres, self.postgres_database)
 
     def env(self) -> dict[str, str]:
         env = {
@@ -65,7 +94,7 @@ class Stack:
         }
         env.update(
             {
-                "DATABASE_URL": f"sqlite:///{self.database}",
+                "DATABASE_URL": self.database_url,
                 "DATA_DIR": str(self.folder / "data"),
                 "SECRET_KEY": "fault-test-only-secret-key-never-used-elsewhere-0123456789abc",
                 "DEBUG": "false",
@@ -125,8 +154,11 @@ class Stack:
         return done.stdout
 
     def prepare(self, reminders: int, *, due_in: float = 0) -> None:
-        """Migrate the file database and make ``reminders`` meeting reminders (with their
+        """Migrate the stack's database and make ``reminders`` meeting reminders (with their
         calendar attachment) due ``due_in`` seconds from now."""
+        if self.postgres and not self._created:
+            self._postgres_admin("CREATE DATABASE {}")
+            self._created = True
         self.manage("migrate", "--no-input")
         self.manage("shell", "-c", SEED.format(count=reminders, due_in=due_in))
 
@@ -144,10 +176,16 @@ class Stack:
             ],
         )
 
-    def start_beat(self, name: str) -> None:
+    def start_beat(self, name: str, *, loglevel: str = "INFO") -> None:
+        """At DEBUG, beat logs the id of each sweep it sends (see `beat_sweeps`)."""
         self._spawn(
             name,
-            [*CELERY, "beat", "--loglevel=INFO", "-s", str(self.folder / f"{name}-schedule")],
+            [
+                *CELERY,
+                "beat",
+                f"--loglevel={loglevel}",
+                *("-s", str(self.folder / f"{name}-schedule")),
+            ],
         )
 
     def _spawn(self, name: str, command: list[str]) -> None:
@@ -176,29 +214,155 @@ class Stack:
     def close(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+        if self._created:
+            self._postgres_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            self._created = False
 
-    def log(self, name: str) -> str:
+    def log(self, name: str, *, tail: int | None = 4000) -> str:
+        """The process's log (stdout and stderr), its last ``tail`` characters."""
         path = self.folder / f"{name}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text if tail is None else text[-tail:]
+
+    # --- What the logs say about sweeps ---------------------------------------------------------
+
+    def beat_sweeps(self, name: str) -> list[str]:
+        """The ids of the sweep tasks beat ``name`` sent (it must run at DEBUG)."""
+        return BEAT_SENT.findall(self.log(name, tail=None))
+
+    def worker_sweeps(self, name: str) -> dict[str, Sweep]:
+        """Each sweep task worker ``name`` received, by id: whether it finished and how many
+        reminders it handed to workers (its return value), if it succeeded."""
+        sweeps: dict[str, Sweep] = {}
+        for task_id, what, handed in TASK_LINE.findall(self.log(name, tail=None)):
+            sweep = sweeps.setdefault(task_id, Sweep(task_id))
+            if what != "received":
+                sweep.finished = what
+                sweep.handed = int(handed) if what == "succeeded" else None
+        return sweeps
+
+    # --- Holding the database ------------------------------------------------------------------
+
+    @contextmanager
+    def hold_writes(self) -> Iterator[None]:
+        """Hold the reminder table against writes until the block ends: on SQLite the file's
+        write lock (BEGIN IMMEDIATE), on PostgreSQL ``LOCK TABLE ... IN EXCLUSIVE MODE``
+        (which lets plain reads through but blocks UPDATE and SELECT ... FOR UPDATE). A worker
+        that writes meanwhile waits: on SQLite for at most its busy timeout (20 s), so keep
+        the hold shorter than that."""
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as server:
+                server.execute("LOCK TABLE reminders_reminder IN EXCLUSIVE MODE")
+                try:
+                    yield
+                finally:
+                    server.rollback()
+            return
+        file = sqlite3.connect(self.database, timeout=20, isolation_level=None)
+        try:
+            file.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                file.execute("ROLLBACK")
+        finally:
+            file.close()
+
+    def end_waiting_statements(self) -> int:
+        """After a kill inside `hold_writes`: end what the dead process had already sent to the
+        database and left waiting there, as its death would if it took its connection along.
+        Returns how many statements were ended.
+
+        On SQLite nothing is needed (the statement dies with the process). A PostgreSQL backend
+        does not notice that its client died while it waits for a lock: when the lock is let go
+        it runs the UPDATE and commits it, so the killed worker's row is recorded after all.
+        That narrows the window to the time before the UPDATE reaches the server; to enter it
+        on PostgreSQL too, the test ends the dead worker's backend here."""
+        if not self.postgres:
+            return 0
+        import psycopg
+
+        waiting = (
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )
+        with psycopg.connect(self.database_url, autocommit=True) as server:
+            pids = [pid for (pid,) in server.execute(waiting)]
+            for pid in pids:
+                server.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+        return len(pids)
 
     # --- Reading the rows ----------------------------------------------------------------------
 
+    def _select(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows as SQLite gives them, whatever the database: UUIDs and datetimes as text (UTC,
+        no offset), so `message_id` and `stored_time` read both."""
+        if not self.postgres:
+            file = sqlite3.connect(self.database, timeout=20)
+            try:
+                return file.execute(sql).fetchall()
+            finally:
+                file.close()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as server:
+            return [tuple(_as_sqlite(value) for value in row) for row in server.execute(sql)]
+
     def rows(self) -> list[tuple[str, str, str | None, str]]:
         """(public id, status, sent_at, send_at) of every reminder."""
-        with sqlite3.connect(self.database, timeout=20) as db:
-            return db.execute(
-                "SELECT public_id, status, sent_at, send_at FROM reminders_reminder"
-            ).fetchall()
+        rows = self._select("SELECT public_id, status, sent_at, send_at FROM reminders_reminder")
+        return cast(list[tuple[str, str, str | None, str]], rows)
 
     def failures(self) -> list[tuple[str, str, str | None, str, int]]:
         """(public id, status, sent_at, last error, attempts) of every reminder."""
-        with sqlite3.connect(self.database, timeout=20) as db:
-            return db.execute(
-                "SELECT public_id, status, sent_at, last_error, attempts FROM reminders_reminder"
-            ).fetchall()
+        rows = self._select(
+            "SELECT public_id, status, sent_at, last_error, attempts FROM reminders_reminder"
+        )
+        return cast(list[tuple[str, str, str | None, str, int]], rows)
+
+    def _postgres_admin(self, statement: LiteralString) -> None:
+        """Run ``statement`` about the stack's database ({} is its name) on the server's
+        maintenance database: CREATE or DROP DATABASE."""
+        import psycopg
+        from psycopg import sql
+
+        query = sql.SQL(statement).format(sql.Identifier(self.postgres_database))
+        with psycopg.connect(_with_database(self.postgres, "postgres"), autocommit=True) as db:
+            db.execute(query)
 
     def all_sent(self) -> bool:
         return all(status == "SENT" for _id, status, _at, _n in self.rows())
+
+
+@dataclass
+class Sweep:
+    task_id: str
+    finished: str = ""  # "succeeded", "raised", ... or "" while it runs
+    handed: int | None = None
+
+
+# beat at DEBUG: "reminders.sweep sent. id->6b0f2545-..."
+BEAT_SENT = re.compile(r"reminders\.sweep sent\. id->([0-9a-f-]{36})")
+# worker: "Task reminders.sweep[<id>] received" / "... succeeded in 0.04s: 20" / "... raised ..."
+TASK_LINE = re.compile(
+    r"Task reminders\.sweep\[([0-9a-f-]{36})\] (received|succeeded|raised|failed|revoked)"
+    r"(?: in [0-9.e-]+s: (\d+))?"
+)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _as_sqlite(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    if value is not None and not isinstance(value, str | int | float):
+        return str(value)  # a UUID
+    return value
 
 
 def message_id(public_id: str) -> str:

@@ -1,9 +1,12 @@
 """A real SMTP server on loopback (aiosmtpd) that records what it accepts, for the reminder
 tests: in a thread of the test process, reachable by worker subprocesses too.
 
-`Recorder.reply_with` makes it answer every message with an error (to test retries);
-`Recorder.hold_next()` makes it hold the next message before accepting it, so a test can kill
-the sender while it waits for the answer (a kill outside the accept-to-recorded window)."""
+`Recorder.reply_with` makes it answer every message with that reply instead of accepting it
+(a 4xx to test retries, a 5xx to test refusals); `Recorder.hold_next()` makes it hold the next
+message before answering, so a test can kill the sender while it waits for the answer (a kill
+outside the accept-to-recorded window), or let it go and see it accepted
+(`Recorder.held_accepted`), then kill the sender before it records the message as sent (a kill
+inside that window)."""
 
 from __future__ import annotations
 
@@ -40,17 +43,21 @@ class Recorder:
     reply_with: str | None = None
     holding: threading.Event | None = None
     held: threading.Event = field(default_factory=threading.Event)
+    # The message held last, once it was let go and accepted (None if the sender went away).
+    held_accepted: Accepted | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hold_next(self) -> threading.Event:
         """Hold the next message before answering; set the returned event to let it go."""
         self.held.clear()
+        self.held_accepted = None
         self.holding = threading.Event()
         return self.holding
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.reply_with is not None:
             return self.reply_with
+        was_held = False
         if self.holding is not None:
             release, self.holding = self.holding, None
             self.held.set()
@@ -60,10 +67,14 @@ class Recorder:
             # message was not accepted.
             if server.transport is None or server.transport.is_closing():
                 return "421 sender gone"
+            was_held = True
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.lock:
-            self.accepted.append(Accepted(str(message["Message-ID"]), time.time(), message))
+            item = Accepted(str(message["Message-ID"]), time.time(), message)
+            self.accepted.append(item)
+            if was_held:
+                self.held_accepted = item
         return "250 OK"
 
     def counts(self) -> Counter[str]:
