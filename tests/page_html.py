@@ -24,10 +24,11 @@ class Node:
         return set(self.attrs.get("class", "").split())
 
     def text(self) -> str:
-        parts: list[str] = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
-        return " ".join("".join(parts).split())
+        """The text inside, visually hidden words included, with white space collapsed."""
+        return " ".join(self._raw_text().split())
+
+    def _raw_text(self) -> str:
+        return "".join(c if isinstance(c, str) else c._raw_text() for c in self.children)
 
     def walk(self) -> Iterator[Node]:
         for child in self.children:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,9 +17,21 @@ from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.teams.models import Membership
 
-__all__ = ["back_to", "members_of", "person", "visible_item", "visible_meeting", "visible_part"]
+__all__ = [
+    "back_to",
+    "choose_prompt",
+    "members_of",
+    "person",
+    "visible_item",
+    "visible_meeting",
+    "visible_part",
+]
 
 Part = TypeVar("Part", ActionItem, ObserverFlag)
+AnyForm = TypeVar("AnyForm", bound=forms.Form)
+
+# What Django shows in a required choice of a model before anything is chosen.
+DJANGO_BLANK = "---------"
 
 
 def visible_meeting(user: User, meeting_id: uuid.UUID) -> Meeting:
@@ -58,3 +71,13 @@ def back_to(route: str, meeting: Meeting, anchor: str = "") -> HttpResponse:
     change made from that page shows."""
     url = reverse(route, kwargs={"meeting_id": meeting.public_id})
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def choose_prompt(form: AnyForm) -> AnyForm:
+    """Show "Choose…" where Django would show "---------" in a required choice of a person (an
+    action's owner, whom a role goes to, whose attendance): the prompt the chain editor uses.
+    Choices with a blank of their own ("Me", "No case") keep it. Changes only the form."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_BLANK:
+            field.empty_label = "Choose…"
+    return form

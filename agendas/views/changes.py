@@ -38,6 +38,7 @@ from agendas.permissions import (
 )
 from agendas.views._common import (
     back_to,
+    choose_prompt,
     members_of,
     person,
     visible_item,
@@ -156,7 +157,7 @@ def attendance_record(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
         raise PermissionDenied(
             "The meeting's leader, the note-taker or the team leader records attendance."
         )
-    form = AttendanceRecordForm(request.POST, members=members_of(meeting))
+    form = choose_prompt(AttendanceRecordForm(request.POST, members=members_of(meeting)))
     recorded = attempt(
         form,
         lambda data: services.attendance_record(

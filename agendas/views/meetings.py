@@ -45,7 +45,14 @@ from agendas.permissions import (
     can_submit_agenda_item,
     can_write_minutes,
 )
-from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
+from agendas.views._common import (
+    back_to,
+    choose_prompt,
+    members_of,
+    person,
+    visible_item,
+    visible_meeting,
+)
 from cases.models import Case
 from cases.views._attempt import attempt
 from cases.views._common import member_teams
@@ -257,7 +264,7 @@ def detail_page(
             if is_team_leader or assignment.member_id == user.pk
         ]
         if choices:
-            swap_form = RoleSwapForm(roles=choices, members=members_of(meeting))
+            swap_form = choose_prompt(RoleSwapForm(roles=choices, members=members_of(meeting)))
     writes = can_write_minutes(user, meeting)
     # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
     actions = [
@@ -340,7 +347,7 @@ def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
         if not held.exists():
             raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
     choices = [(a.role, a.get_role_display()) for a in held]
-    form = RoleSwapForm(request.POST, roles=choices, members=members_of(meeting))
+    form = choose_prompt(RoleSwapForm(request.POST, roles=choices, members=members_of(meeting)))
     swapped = attempt(
         form,
         lambda data: services.role_swap(

@@ -42,7 +42,14 @@ from agendas.permissions import (
     can_run_meeting,
     can_write_minutes,
 )
-from agendas.views._common import back_to, members_of, person, visible_item, visible_meeting
+from agendas.views._common import (
+    back_to,
+    choose_prompt,
+    members_of,
+    person,
+    visible_item,
+    visible_meeting,
+)
 from cases.views._attempt import attempt
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
@@ -53,8 +60,10 @@ def _has_a_part(user: User, meeting: Meeting) -> bool:
 
 
 def _action_form(meeting: Meeting, data: Any = None) -> ActionItemForm:
-    return ActionItemForm(
-        data, members=members_of(meeting), items=AgendaItem.objects.filter(meeting=meeting)
+    return choose_prompt(
+        ActionItemForm(
+            data, members=members_of(meeting), items=AgendaItem.objects.filter(meeting=meeting)
+        )
     )
 
 
@@ -88,7 +97,7 @@ def run_page(
         if current is not None:
             action_form.initial["agenda_item"] = current.public_id
     if attendance_form is None and writes and open_meeting:
-        attendance_form = AttendanceRecordForm(members=members_of(meeting))
+        attendance_form = choose_prompt(AttendanceRecordForm(members=members_of(meeting)))
     acknowledges = runs and open_meeting
     flag_rows = [
         (flag, _ack_form(flag, failed_ack, offer=acknowledges and not flag.acknowledged))

@@ -228,6 +228,10 @@ def _form_page(
         "back": item_url(item),
         "deciding": deciding,
     }
+    if deciding is not None:
+        # Deciding a review is the reviewer's work from the queue, though the address is under
+        # the item's (the caseload's): the navigation says Reviews.
+        context["nav_section"] = reverse("review-queue")
     return render(request, "cases/feedback_form.html", context, status=status)
 
 

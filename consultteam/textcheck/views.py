@@ -123,9 +123,12 @@ def text_flag_resolve(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
             fallback = reverse("text-flags-of", kwargs={"object_id": flag.object_id})
             return redirect(_back_to(request, data["next"], fallback))
     status = 400 if form.is_bound else 200
-    return render(
-        request, "textcheck/flag_resolve.html", {"flag": flag, "form": form}, status=status
-    )
+    # The way back without deciding: where the flag was shown (only an address on this site),
+    # else the record's list of flags.
+    given = request.POST.get("next", "") if form.is_bound else request.GET.get("next", "")
+    back = _back_to(request, given, reverse("text-flags-of", kwargs={"object_id": flag.object_id}))
+    context = {"flag": flag, "form": form, "back": back}
+    return render(request, "textcheck/flag_resolve.html", context, status=status)
 
 
 # --- The team's patterns ----------------------------------------------------------------------
