@@ -1,11 +1,13 @@
 """No clinical content in any reminder: every free-text field and case code of the clinical
 record is replaced by a unique canary, every kind of reminder is sent through the real broker
-and a real SMTP server, and no canary turns up in a sent message (any part, decoded), in the
-broker's messages, in a log line or in the in-app notifications."""
+and a real SMTP server, and no canary turns up in a sent message (any part, decoded, and the
+calendar entry unfolded), in the broker's messages, in a log line (with its exception text and
+stack) or in the in-app notifications. Once over the test cast's week, once over the demo."""
 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from django.urls import reverse
 
 from consultteam.celery import app as celery_app
 from reminders.choices import ReminderKind, ReminderStatus
-from reminders.delivery import claim_due, deliver, sweep
+from reminders.delivery import deliver, sweep
 from reminders.models import Reminder
 from reminders.tasks import reminders_deliver
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
@@ -81,7 +83,14 @@ def drain(queue: str) -> list[tuple[str, list[Any]]]:
     return taken
 
 
+def unfold(text: str) -> str:
+    """RFC 5545 (and RFC 5322) unfolding: a line break followed by one space or tab continues
+    the line. A calendar entry folds its lines at 75 octets, which can split a canary in two."""
+    return re.sub(r"\r?\n[ \t]", "", text)
+
+
 def texts_of(message) -> list[str]:
+    """The whole message as sent, and each part decoded; each of them also unfolded."""
     texts = [message.as_string()]
     for part in message.walk():
         if not part.is_multipart():
@@ -89,7 +98,67 @@ def texts_of(message) -> list[str]:
             texts.append(
                 content.decode("utf-8", "replace") if isinstance(content, bytes) else content
             )
+    return [form for text in texts for form in (text, unfold(text))]
+
+
+def log_texts(caplog) -> list[str]:
+    """Every captured record as a handler writes it: the message with its arguments, then the
+    formatted traceback (exc_text) and stack of those that carry one; and the captured output
+    as a whole."""
+    formatter = logging.Formatter("%(levelname)s %(name)s %(message)s")
+    texts = [caplog.text]
+    for record in caplog.records:
+        texts.append(formatter.format(record))  # fills record.exc_text from exc_info
+        texts.extend(text for text in (record.exc_text, record.stack_info) if text)
     return texts
+
+
+def sweep_through_the_broker() -> list[tuple[str, list[Any]]]:
+    """A sweep as beat runs it, its batches put on a queue of the test's own on the real
+    broker, taken off it and delivered. Returns the broker messages."""
+    queue = f"canary-{uuid.uuid4().hex[:10]}"
+    handed = sweep(
+        enqueue=lambda ids, token: reminders_deliver.apply_async((ids, str(token)), queue=queue)
+    )
+    broker = drain(queue)
+    assert handed > 0
+    assert sum(len(args[0]) for _body, args in broker) == handed
+    for _body, (ids, token) in broker:
+        deliver(ids, uuid.UUID(token))
+    return broker
+
+
+def found_in(places: dict[str, list[str]], canaries: set[str]) -> set[tuple[str, str]]:
+    assert all(places.values()), "every place was looked at and had something in it"
+    return {
+        (place, canary)
+        for place, texts in places.items()
+        for text in texts
+        for canary in canaries
+        if canary in text
+    }
+
+
+def test_the_checks_find_a_canary_folded_or_in_a_traceback(caplog):
+    """The checks can fail: a canary split by the calendar's line folding, or only in the
+    traceback of a logged exception, is found."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message.set_content("nothing here")
+    folded = "DESCRIPTION:" + "x" * 60 + "QAB\r\n CD1234"
+    message.add_attachment(
+        f"BEGIN:VCALENDAR\r\n{folded}\r\nEND:VCALENDAR\r\n",
+        subtype="calendar",
+        filename="meeting.ics",
+    )
+    assert found_in({"email": texts_of(message)}, {"QABCD1234"})
+    try:
+        raise ValueError("QFEDC4321")
+    except ValueError:
+        logging.getLogger("reminders.delivery").exception("sending failed")
+    assert all("QFEDC4321" not in record.getMessage() for record in caplog.records)
+    assert found_in({"log": log_texts(caplog)}, {"QFEDC4321"})
 
 
 def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
@@ -106,15 +175,7 @@ def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
     canaries = plant_canaries()
     assert len(canaries) > 40  # the record really was covered
     assert make_all_due() > 0
-
-    queue = f"canary-{uuid.uuid4().hex[:10]}"
-    handed = sweep(
-        enqueue=lambda ids, token: reminders_deliver.apply_async((ids, str(token)), queue=queue)
-    )
-    broker = drain(queue)
-    assert sum(len(args[0]) for _body, args in broker) == handed
-    for _body, (ids, token) in broker:
-        deliver(ids, uuid.UUID(token))
+    broker = sweep_through_the_broker()
 
     sent = Reminder.objects.filter(status=ReminderStatus.SENT)
     assert set(sent.values_list("kind", flat=True)) == set(ReminderKind.values)
@@ -124,7 +185,7 @@ def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
     places: dict[str, list[str]] = {
         "email": [text for a in smtp_server.recorder.accepted for text in texts_of(a.message)],
         "broker": [body for body, _args in broker],
-        "log": [record.getMessage() for record in caplog.records],
+        "log": log_texts(caplog),
     }
     for who in (world.tara, world.sam, world.lena):
         client = Client()
@@ -133,32 +194,31 @@ def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
             client.get(reverse("api-notification-list")).content.decode()
         )
         places["in-app"].append(client.get(reverse("notification-list")).content.decode())
-    assert all(places.values()), "every place was looked at and had something in it"
-    found = {
-        (place, canary)
-        for place, texts in places.items()
-        for text in texts
-        for canary in canaries
-        if canary in text
-    }
+    found = found_in(places, canaries)
     assert not found, f"clinical content leaked into reminders: {sorted(found)[:10]}"
 
 
-def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server):
+def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server, caplog):
     """The same check over the demo loader's record (its past meetings, the coming one with
-    its agenda): every reminder the demo gives rise to goes out, and none carries a canary
-    planted in the demo's texts."""
+    its agenda, what the last week carried into it), with roles rotated and a review asked
+    for on one of its analyses: every kind of reminder goes out through the real broker, and
+    no canary planted in the demo's texts is in an email, a broker message or the log."""
     from django.core.management import call_command
     from django.utils import timezone
 
     from agendas import services
     from agendas.choices import MeetingStatus
     from agendas.models import Meeting
+    from cases.choices import ChainStatus
+    from cases.models import ChainAnalysis
+    from cases.permissions import is_eligible_reviewer
+    from cases.services.review import review_request
     from consultteam.teams.models import Membership, Role
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_server.port
+    caplog.set_level(logging.DEBUG)
     call_command("load_demo")
     for leader in Membership.objects.filter(role=Role.TEAM_LEADER).select_related("team", "user"):
         # The demo's coming meeting (planned here if the demo has none), its roles in turn.
@@ -169,17 +229,28 @@ def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server):
             or services.meetings_plan(team=leader.team, by=leader.user, weeks=1)[0]
         )
         services.roles_rotate(meeting=coming, by=leader.user)
+    # The one kind the demo itself gives rise to none of: a review asked for.
+    chain = ChainAnalysis.objects.filter(status=ChainStatus.READY_FOR_TEAM).first()
+    assert chain is not None
+    reviewer = next(
+        m.user
+        for m in Membership.objects.filter(team=chain.team).select_related("user")
+        if m.user_id != chain.author_id and is_eligible_reviewer(m.user, chain)
+    )
+    review_request(by=chain.author, item=chain, reviewer=reviewer)
     canaries = plant_canaries()
     assert len(canaries) > 40
     assert make_all_due() > 0
-    while True:
-        token, ids = claim_due(limit=100)
-        if not ids:
-            break
-        deliver(ids, token)
-    kinds = set(Reminder.objects.filter(status=ReminderStatus.SENT).values_list("kind", flat=True))
-    assert {ReminderKind.MEETING_UPCOMING, ReminderKind.ROLE_ASSIGNED} <= kinds
-    texts = [text for a in smtp_server.recorder.accepted for text in texts_of(a.message)]
-    assert texts
-    leaked = {canary for text in texts for canary in canaries if canary in text}
-    assert not leaked, f"demo content leaked into reminders: {sorted(leaked)[:10]}"
+    broker = sweep_through_the_broker()
+
+    sent = Reminder.objects.filter(status=ReminderStatus.SENT)
+    assert set(sent.values_list("kind", flat=True)) == set(ReminderKind.values)
+    assert not Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
+    assert len(smtp_server.recorder.accepted) == sent.count()
+    places = {
+        "email": [text for a in smtp_server.recorder.accepted for text in texts_of(a.message)],
+        "broker": [body for body, _args in broker],
+        "log": log_texts(caplog),
+    }
+    found = found_in(places, canaries)
+    assert not found, f"demo content leaked into reminders: {sorted(found)[:10]}"
