@@ -9,6 +9,7 @@ import smtplib
 import threading
 import uuid
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -22,7 +23,7 @@ from agendas.models import ActionItem, Meeting, RoleAssignment
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
 from reminders.choices import Channel, ReminderKind, ReminderStatus
-from reminders.delivery import backoff, claim_due, deliver, is_transient
+from reminders.delivery import backoff, claim_due, deliver, is_transient, sweep
 from reminders.models import Reminder
 from reminders.scheduling import meeting_reminders_sync
 from reminders.services import preference_set, reminder_retry
@@ -416,3 +417,163 @@ def test_the_choices_page_saves_all_or_nothing(world):
     saved = {p.kind: (p.enabled, p.lead_minutes) for p in world.tara.reminder_preferences.all()}
     assert saved["AGENDA_CUTOFF"] == (False, 30)
     assert saved["MEETING_UPCOMING"] == (True, 30)
+
+
+# --- Mail server replies, through the real path ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "transient"),
+    [
+        ("451 4.3.0 Mailbox busy, try again later", True),
+        ("554 5.7.1 Message refused by policy", False),
+    ],
+)
+def test_a_reply_of_the_real_server_sets_the_row_back_or_fails_it(
+    world, settings, smtp_mail, reply, transient
+):
+    """A 4xx to the message puts the row back, PENDING, one attempt spent, the reply recorded
+    and due again after the first backoff; a 5xx fails it at once, keeping its time. Either way
+    the claim is given up. A row set back goes out once the server takes mail again."""
+    settings.REMINDER_RETRY_SECONDS = 60
+    settings.REMINDER_MAX_ATTEMPTS = 5
+    services.meetings_plan(team=world.alpha, by=world.lena, weeks=1)
+    smtp_mail.recorder.reply_with = reply
+    token, ids = _claim_all()
+    due_before = dict(Reminder.objects.filter(pk__in=ids).values_list("pk", "send_at"))
+    started = timezone.now()
+    outcome = deliver(ids, token)
+    assert (outcome.retrying, outcome.failed) == ((len(ids), 0) if transient else (0, len(ids)))
+    assert not smtp_mail.recorder.accepted
+    for row in Reminder.objects.filter(pk__in=ids):
+        assert row.status == (ReminderStatus.PENDING if transient else ReminderStatus.FAILED)
+        assert row.attempts == 1
+        assert reply[4:] in row.last_error
+        assert row.lease_token is None
+        if transient:
+            assert row.send_at >= started + dt.timedelta(seconds=60)
+        else:
+            assert row.send_at == due_before[row.pk]
+    smtp_mail.recorder.reply_with = None
+    token, again = _claim_all()
+    deliver(again, token)
+    if transient:
+        assert sorted(again) == sorted(ids)
+        assert {
+            (r.status, r.attempts, r.last_error) for r in Reminder.objects.filter(pk__in=ids)
+        } == {(ReminderStatus.SENT, 2, "")}
+        assert len(smtp_mail.recorder.accepted) == len(ids)
+    else:
+        assert again == []  # what failed stays failed until an operator retries it
+        assert not smtp_mail.recorder.accepted
+
+
+def test_a_failing_enqueue_releases_its_claim_for_the_next_sweep(world, settings):
+    """The broker refuses a batch: that batch's claim is given back at once (not left to run
+    out) and the error raised; batches handed over before it stay claimed. The next sweep
+    takes every released row."""
+    from kombu.exceptions import OperationalError
+
+    settings.REMINDER_BATCH_SIZE = 3
+    services.meetings_plan(team=world.alpha, by=world.lena, weeks=1)
+    assert make_all_due() > 6
+    handed: list[list[int]] = []
+
+    def enqueue(ids: list[int], token: uuid.UUID) -> None:
+        if handed:
+            raise OperationalError("the broker is down")
+        handed.append(ids)
+
+    with pytest.raises(OperationalError):
+        sweep(enqueue=enqueue)
+    claimed = set(Reminder.objects.filter(lease_token__isnull=False).values_list("pk", flat=True))
+    assert claimed == set(handed[0])
+    assert not Reminder.objects.filter(
+        lease_token__isnull=True, leased_until__isnull=False
+    ).exists()
+    taken: list[int] = []
+    rest = sweep(enqueue=lambda ids, token: taken.extend(ids))
+    pending = set(
+        Reminder.objects.filter(status=ReminderStatus.PENDING).values_list("pk", flat=True)
+    )
+    assert set(taken) == pending - claimed
+    assert rest == len(pending) - 3
+
+
+# --- When and in whose time ----------------------------------------------------------------------
+
+# +05:30 all year: its clock differs by half an hour from UTC (a person's default zone) and
+# from America/Chicago (the factory teams' zone), so a time shown in the wrong zone never
+# matches by chance.
+KOLKATA = ZoneInfo("Asia/Kolkata")
+WRONG_ZONES = (ZoneInfo("UTC"), ZoneInfo("America/Chicago"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "about", "lead"),
+    [
+        (ReminderKind.MEETING_UPCOMING, "starts", dt.timedelta(hours=24)),
+        (ReminderKind.AGENDA_CUTOFF, "cutoff", dt.timedelta(hours=6)),
+        (ReminderKind.ROLE_ASSIGNED, "starts", dt.timedelta(hours=48)),
+        (ReminderKind.ACTION_DUE, "starts", dt.timedelta(hours=24)),  # due at the meeting
+        (ReminderKind.ITEM_CARRIED_OVER, "completed", None),  # news: at once
+    ],
+)
+def test_each_kind_goes_out_its_default_lead_before_in_the_recipients_time(
+    world, smtp_mail, kind, about, lead
+):
+    """Defaults: the meeting 24 h before, the agenda cutoff 6 h before the cutoff, a role
+    48 h before the meeting, an action 24 h before it is due, a carried item at once. The
+    message, as the real server received it, gives the meeting's time (and the cutoff's) in
+    the recipient's own zone, and in no other."""
+    from agendas.services.agenda import cutoff_of
+
+    first, following = a_week_of_reminders(world)
+    first.refresh_from_db()
+    row = (
+        Reminder.objects.filter(kind=kind, meeting=following, status=ReminderStatus.PENDING)
+        .select_related("recipient")
+        .order_by("pk")
+        .first()
+    )
+    assert row is not None
+    moments = {
+        "starts": following.starts_at,
+        "cutoff": cutoff_of(following),
+        "completed": first.completed_at,
+    }
+    assert row.due_at == moments[about]
+    if lead is None:
+        assert row.due_at <= row.send_at <= timezone.now()
+    else:
+        assert row.send_at == row.due_at - lead
+
+    person = row.recipient
+    person.time_zone = KOLKATA.key
+    person.save(update_fields=["time_zone"])
+    Reminder.objects.filter(pk=row.pk).update(send_at=timezone.now() - dt.timedelta(seconds=1))
+    token, ids = claim_due(limit=1000)
+    deliver(ids, token)
+    received = next(
+        a.message
+        for a in smtp_mail.recorder.accepted
+        if a.message_id == f"<reminder-{row.public_id}@consultteam>"
+    )
+    texts = {
+        part.get_content_type(): part.get_content()
+        for part in received.walk()
+        if part.get_content_type() in {"text/plain", "text/html"}
+    }
+    assert set(texts) == {"text/plain", "text/html"}
+    texts["subject"] = str(received["Subject"])
+    shown = [following.starts_at] + ([cutoff_of(following)] if about == "cutoff" else [])
+    for name, text in texts.items():
+        named = [zone.key for zone in (KOLKATA, *WRONG_ZONES) if zone.key in text]
+        assert named in ([], [KOLKATA.key]), f"{name} names the zones {named}"
+        if name == "subject":
+            continue  # short: not every subject has a time
+        assert named == [KOLKATA.key], name
+        for moment in shown:
+            assert f"{moment.astimezone(KOLKATA):%H:%M}" in text, name
+            for zone in WRONG_ZONES:
+                assert f"{moment.astimezone(zone):%H:%M}" not in text, (name, zone.key)
