@@ -13,7 +13,16 @@ from reminders.models import Reminder, ReminderPreference
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin[Reminder]):
-    list_display = ["kind", "recipient", "channel", "status", "send_at", "sent_at", "attempts"]
+    list_display = [
+        "kind",
+        "recipient",
+        "channel",
+        "status",
+        "send_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     list_filter = ["status", "kind", "channel"]
     search_fields = ["recipient__email", "key"]
     ordering = ["-send_at"]

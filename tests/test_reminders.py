@@ -577,3 +577,72 @@ def test_each_kind_goes_out_its_default_lead_before_in_the_recipients_time(
             assert f"{moment.astimezone(KOLKATA):%H:%M}" in text, name
             for zone in WRONG_ZONES:
                 assert f"{moment.astimezone(zone):%H:%M}" not in text, (name, zone.key)
+
+
+# --- The admin -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operator(db):
+    """Staff with the one admin right an operator of reminders needs: seeing them."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory.create(email="operator@clinic.example", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_reminder"))
+    return user
+
+
+def _failed_and_pending(world) -> tuple[Reminder, Reminder]:
+    services.meetings_plan(team=world.alpha, by=world.lena, weeks=1)
+    failed, pending = Reminder.objects.order_by("pk")[:2]
+    Reminder.objects.filter(pk=failed.pk).update(
+        status=ReminderStatus.FAILED, attempts=5, last_error="SMTPDataError: 554 refused"
+    )
+    return failed, pending
+
+
+def test_the_admin_shows_the_error_and_its_retry_action_requeues_failed_ones(world, operator):
+    failed, pending = _failed_and_pending(world)
+    url = reverse("admin:reminders_reminder_changelist")
+    client = Client()
+    client.force_login(operator)
+    page = client.get(url, {"status__exact": "FAILED"})
+    assert page.status_code == 200
+    assert "SMTPDataError: 554 refused" in page.content.decode()
+    response = client.post(
+        url,
+        {"action": "retry", "index": "0", "_selected_action": [failed.pk, pending.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "1 failed reminder(s) queued again." in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (ReminderStatus.PENDING, 0)
+    assert failed.send_at <= timezone.now()
+    state = (pending.status, pending.attempts, pending.send_at)
+    pending.refresh_from_db()
+    assert (pending.status, pending.attempts, pending.send_at) == state  # not failed: untouched
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, object_id=str(failed.public_id), actor=operator
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("tara", 302),  # not staff: to the admin's sign-in
+        ("ada", 403),  # staff without the right to see reminders
+    ],
+)
+def test_the_admin_retry_is_refused_without_the_right(world, who, expected):
+    failed, _pending = _failed_and_pending(world)
+    client = Client()
+    client.force_login(getattr(world, who))
+    response = client.post(
+        reverse("admin:reminders_reminder_changelist"),
+        {"action": "retry", "index": "0", "_selected_action": [failed.pk]},
+    )
+    assert response.status_code == expected
+    failed.refresh_from_db()
+    assert failed.status == ReminderStatus.FAILED
+    assert not AuditEvent.objects.filter(object_id=str(failed.public_id)).exists()
