@@ -234,7 +234,11 @@ class Stack:
         """Each sweep task worker ``name`` received, by id: whether it finished and how many
         reminders it handed to workers (its return value), if it succeeded."""
         sweeps: dict[str, Sweep] = {}
-        for task_id, what, handed in TASK_LINE.findall(self.log(name, tail=None)):
+        for task_id, what, handed, discarded, discarded_id in TASK_LINE.findall(
+            self.log(name, tail=None)
+        ):
+            if discarded:
+                task_id, what = discarded_id, "discarded"
             sweep = sweeps.setdefault(task_id, Sweep(task_id))
             if what != "received":
                 sweep.finished = what
@@ -339,16 +343,18 @@ class Stack:
 @dataclass
 class Sweep:
     task_id: str
-    finished: str = ""  # "succeeded", "raised", ... or "" while it runs
+    finished: str = ""  # "succeeded", "raised", "discarded" (expired)... or "" while it runs
     handed: int | None = None
 
 
 # beat at DEBUG: "reminders.sweep sent. id->6b0f2545-..."
 BEAT_SENT = re.compile(r"reminders\.sweep sent\. id->([0-9a-f-]{36})")
-# worker: "Task reminders.sweep[<id>] received" / "... succeeded in 0.04s: 20" / "... raised ..."
+# worker: "Task reminders.sweep[<id>] received" / "... succeeded in 0.04s: 20" / "... raised ...",
+# and "Discarding revoked task: reminders.sweep[<id>]" for one received after it expired.
 TASK_LINE = re.compile(
-    r"Task reminders\.sweep\[([0-9a-f-]{36})\] (received|succeeded|raised|failed|revoked)"
-    r"(?: in [0-9.e-]+s: (\d+))?"
+    r"(?:Task reminders\.sweep\[([0-9a-f-]{36})\] (received|succeeded|raised|failed|revoked)"
+    r"(?: in [0-9.e-]+s: (\d+))?)"
+    r"|(?:(Discarding) revoked task: reminders\.sweep\[([0-9a-f-]{36})\])"
 )
 
 
