@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from agendas import services
-from agendas.models import ActionItem, AgendaItem, Meeting
+from agendas.models import ActionItem, AgendaItem, Meeting, RoleAssignment
 from consultteam.audit.models import Action, AuditEvent
 from tests.test_meetings_services import meeting_on, submit, upcoming
 
@@ -200,6 +200,43 @@ def test_swapping_with_a_non_member_is_400(client, world):
     )
     assert response.status_code == 400
     assert "with_member" in response.json()
+
+
+def test_a_second_holder_for_a_role_is_409_naming_the_holder(client, world):
+    meeting = upcoming(world)
+    services.roles_rotate(meeting=meeting, by=world.lena)  # Tara observes
+    before = rows(RoleAssignment)
+    response = send(
+        signed_in(client, world.lena),
+        "POST",
+        meeting_url(meeting, "roles/"),
+        {"role": "OBSERVER", "member": str(world.theo.public_id)},
+    )
+    assert response.status_code == 409, response.content
+    assert "Tara already holds" in response.json()["detail"]
+    assert "swap" in response.json()["detail"]
+    assert rows(RoleAssignment) == before
+
+
+@pytest.mark.parametrize(
+    ("who", "words"),
+    [
+        ("olga", "no current member of this team"),  # another team's
+        ("fern", "no current member of this team"),  # left the team
+        ("sam", "not a current clinician"),  # the supervisor takes no role
+    ],
+)
+def test_a_role_for_a_non_member_or_former_member_is_400(client, world, who, words):
+    meeting = upcoming(world)
+    response = send(
+        signed_in(client, world.lena),
+        "POST",
+        meeting_url(meeting, "roles/"),
+        {"role": "TIMEKEEPER", "member": str(getattr(world, who).public_id)},
+    )
+    assert response.status_code == 400, response.content
+    assert words in " ".join(response.json()["member"])
+    assert not RoleAssignment.objects.filter(meeting=meeting).exists()
 
 
 # --- Query budgets -------------------------------------------------------------------------------

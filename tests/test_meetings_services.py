@@ -10,12 +10,14 @@ supervises and takes no rotating role, Fern left, Ivan's account is deactivated.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agendas import services
@@ -29,10 +31,12 @@ from agendas.choices import (
 )
 from agendas.exports import minutes_markdown
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
+from agendas.services.schedule import meeting_settings_of
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
 from consultteam.reference.models import Agreement
-from consultteam.teams.models import Cadence, Team, Weekday
+from consultteam.teams.models import Cadence, Role, Team, Weekday
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,10 +188,66 @@ def test_members_notify_their_own_absence_and_the_leader_anyones(world):
 # --- Rotation -----------------------------------------------------------------------------------
 
 
+def _five_clinicians(world: SimpleNamespace) -> list[str]:
+    """Alpha with two more therapists, Nora and Omar: five in the pool, four rotating roles."""
+    for email, name in [("nora@alpha.example", "Nora"), ("omar@alpha.example", "Omar")]:
+        user = UserFactory.create(email=email, display_name=name)
+        MembershipFactory.create(team=world.alpha, user=user, role=Role.THERAPIST)
+        setattr(world, name.lower(), user)
+    return ["Lena", "Nora", "Omar", "Tara", "Theo"]
+
+
+ROLES = ["MEETING_LEADER", "OBSERVER", "NOTE_TAKER", "MINDFULNESS_LEADER"]
+
+# Five weeks of Alpha with five clinicians, Omar away in week 3 (index 2). Each role moves one
+# member on every week; in the week Omar is away the roles go to the next members who are
+# coming and still hold nothing, so no one holds two, and the week after is back on schedule.
+FIVE_WEEKS = [
+    ["Lena", "Nora", "Omar", "Tara"],
+    ["Nora", "Omar", "Tara", "Theo"],
+    ["Tara", "Theo", "Lena", "Nora"],  # Omar sent notice
+    ["Tara", "Theo", "Lena", "Nora"],
+    ["Theo", "Lena", "Nora", "Omar"],
+]
+
+
+def _weeks_with_omar_away(world: SimpleNamespace) -> list[Meeting]:
+    _five_clinicians(world)
+    weeks = [upcoming(world, 3 + 7 * week) for week in range(len(FIVE_WEEKS))]
+    services.attendance_notify_absence(meeting=weeks[2], member=world.omar, by=world.omar)
+    return weeks
+
+
 def test_roles_rotate_in_turn_skipping_notified_absences(world):
+    weeks = _weeks_with_omar_away(world)
+    for meeting in weeks:
+        services.roles_rotate(meeting=meeting, by=world.lena)
+    seen = [[holders(meeting)[role] for role in ROLES] for meeting in weeks]
+    assert seen == FIVE_WEEKS
+    for week in seen:
+        assert len(set(week)) == len(ROLES), week  # nobody holds two roles in one meeting
+    assert "Omar" not in seen[2]
+    assert set(RoleAssignment.objects.values_list("source", flat=True)) == {RoleSource.ROTATION}
+
+
+@pytest.mark.parametrize("order", [[0, 2, 1, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]])
+def test_rotating_weeks_out_of_order_gives_what_in_order_gives(world, order):
+    """Week 3 rotated before week 2 (and other orders): the turn is the meeting's place in the
+    team's sequence, not what was rotated last."""
+    weeks = _weeks_with_omar_away(world)
+    for index in order:
+        services.roles_rotate(meeting=weeks[index], by=world.lena)
+    assert [[holders(meeting)[role] for role in ROLES] for meeting in weeks] == FIVE_WEEKS
+    agreements = list(Agreement.objects.active().order_by("position", "code"))
+    seen = [Meeting.objects.get(pk=meeting.pk).agreement for meeting in weeks]
+    assert seen == agreements[: len(weeks)]
+
+
+def test_fewer_members_than_roles_double_up_evenly(world):
+    """Alpha's pool is Lena, Tara, Theo for four roles; with Theo away two members hold two
+    each, never one holding three."""
     first, second = upcoming(world, 3), upcoming(world, 10)
     services.roles_rotate(meeting=first, by=world.lena)
-    # The first time, the roles start one member apart: Lena, Tara, Theo, then Lena again.
     assert holders(first) == {
         "MEETING_LEADER": "Lena",
         "OBSERVER": "Tara",
@@ -196,14 +256,41 @@ def test_roles_rotate_in_turn_skipping_notified_absences(world):
     }
     services.attendance_notify_absence(meeting=second, member=world.theo, by=world.theo)
     services.roles_rotate(meeting=second, by=world.lena)
-    # Each goes to the next after last week's holder; Theo sent notice, so he is skipped.
-    assert holders(second) == {
-        "MEETING_LEADER": "Tara",
-        "OBSERVER": "Lena",
-        "NOTE_TAKER": "Lena",
-        "MINDFULNESS_LEADER": "Tara",
-    }
-    assert set(RoleAssignment.objects.values_list("source", flat=True)) == {RoleSource.ROTATION}
+    held = sorted(holders(second).values())
+    assert held == ["Lena", "Lena", "Tara", "Tara"]
+    assert holders(second)["MEETING_LEADER"] == "Tara"
+
+
+def test_all_six_roles_rotate_when_the_team_lists_them(world):
+    """With the agreement reader and timekeeper listed too: five clinicians for six roles, so
+    one holds two (a different one each week) and everyone else one."""
+    settings = meeting_settings_of(world.alpha)
+    settings.rotating_roles = list(MeetingRole.values)
+    settings.save()
+    _five_clinicians(world)
+    weeks = [upcoming(world, 3 + 7 * week) for week in range(3)]
+    doubled = []
+    for meeting in weeks:
+        services.roles_rotate(meeting=meeting, by=world.lena)
+        roles = holders(meeting)
+        assert set(roles) == set(MeetingRole.values)
+        counts = Counter(roles.values())
+        assert sorted(counts.values()) == [1, 1, 1, 1, 2]
+        doubled.append(counts.most_common(1)[0][0])
+    assert len(set(doubled)) == len(weeks)
+
+
+def test_a_role_given_by_hand_is_kept_and_its_holder_takes_no_other(world):
+    _five_clinicians(world)
+    meeting = upcoming(world)
+    services.role_assign(
+        meeting=meeting, role=MeetingRole.OBSERVER, member=world.lena, by=world.lena
+    )
+    services.roles_rotate(meeting=meeting, by=world.lena)
+    roles = holders(meeting)
+    assert roles["OBSERVER"] == "Lena"
+    assert len(set(roles.values())) == len(ROLES)
+    assert RoleAssignment.objects.get(meeting=meeting, role="OBSERVER").source == RoleSource.MANUAL
 
 
 def test_rotating_twice_changes_nothing(world):
@@ -274,6 +361,44 @@ def test_only_the_holder_or_the_team_leader_swaps(world):
         meeting=meeting, role=MeetingRole.OBSERVER, with_member=world.theo, by=world.lena
     )
     assert holders(meeting)["OBSERVER"] == "Theo"
+
+
+def test_a_second_holder_for_a_role_is_refused_and_nothing_changes(world):
+    meeting = upcoming(world)
+    services.roles_rotate(meeting=meeting, by=world.lena)  # Tara observes
+    before = list(RoleAssignment.objects.order_by("pk").values())
+    with pytest.raises(Conflict) as refused:
+        services.role_assign(
+            meeting=meeting, role=MeetingRole.OBSERVER, member=world.theo, by=world.lena
+        )
+    assert "Tara already holds the role of observer" in refused.value.message
+    assert "swap" in refused.value.message
+    assert list(RoleAssignment.objects.order_by("pk").values()) == before
+    # Its own holder pinning it by hand is no second holder: it becomes MANUAL, once.
+    pinned = services.role_assign(
+        meeting=meeting, role=MeetingRole.OBSERVER, member=world.tara, by=world.lena
+    )
+    assert pinned.source == RoleSource.MANUAL
+    assert RoleAssignment.objects.filter(meeting=meeting, role="OBSERVER").count() == 1
+
+
+@pytest.mark.parametrize("who", ["olga", "sam", "fern"])
+def test_a_role_given_by_hand_goes_only_to_a_current_clinician(world, who):
+    meeting = upcoming(world)
+    with pytest.raises(ValidationError) as refused:
+        services.role_assign(
+            meeting=meeting, role=MeetingRole.TIMEKEEPER, member=getattr(world, who), by=world.lena
+        )
+    assert "not a current clinician" in " ".join(refused.value.messages)
+    assert not RoleAssignment.objects.filter(meeting=meeting).exists()
+
+
+def test_the_database_keeps_one_holder_per_role(world):
+    meeting = upcoming(world)
+    RoleAssignment.objects.create(meeting=meeting, role=MeetingRole.OBSERVER, member=world.tara)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(meeting=meeting, role=MeetingRole.OBSERVER, member=world.theo)
+    assert RoleAssignment.objects.filter(meeting=meeting).count() == 1
 
 
 # --- Submitting: cutoff, imminent risk, cases ----------------------------------------------------

@@ -1,16 +1,25 @@
 """Rotating roles and the agreement of the week.
 
-Each rotating role goes to the next active member after the one who held it at the team's
-previous meeting, skipping members who sent notice of absence; the first time, the roles start
-one member apart, so they are spread over the team. The agreement of the week goes through the
-six agreements in their order. Rotation is computed from the previous meeting, so running it
-again gives the same answer.
+A meeting's turn is its position in the team's sequence of meetings (the ones not cancelled, by
+start time). At turn ``k`` the ``r``-th rotating role starts from the ``(k + r)``-th member of
+the rotation pool, so each role moves one member on every week and the roles sit one member
+apart. From there it goes to the first member who is coming (no notice of absence) and holds
+the fewest roles at this meeting so far: while enough members are coming, nobody holds two
+roles; with fewer members than roles, the doubling is spread as evenly as it can be. A role
+swapped or assigned by hand is kept, and its holder counts as busy.
+
+Nothing is read from the other meetings' roles, only their number: rotating the same meeting
+twice changes nothing, and rotating week 3 before week 2 gives what rotating in order gives.
+(Planning, moving or cancelling an earlier meeting changes the turn of the later ones; a later
+rotation of those then follows the new sequence.) The agreement of the week goes through the
+six agreements in their order by the same turn.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from agendas.choices import AttendanceStatus, MeetingRole, MeetingStatus, RoleSource
 from agendas.models import Attendance, Meeting, RoleAssignment
@@ -44,81 +53,72 @@ def _absent(meeting: Meeting) -> set[int]:
     )
 
 
-def _earlier(meeting: Meeting) -> list[Meeting]:
-    """The team's meetings before this one that took place or will (not cancelled), latest
-    first."""
-    return list(
-        Meeting.objects.filter(team_id=meeting.team_id, starts_at__lt=meeting.starts_at)
+def meeting_turn(meeting: Meeting) -> int:
+    """How many of the team's meetings (not cancelled) come before this one, by start time
+    then creation: 0 for the team's first meeting."""
+    return (
+        Meeting.objects.filter(team_id=meeting.team_id)
         .exclude(status=MeetingStatus.CANCELLED)
         .exclude(pk=meeting.pk)
-        .order_by("-starts_at", "-id")
-    )
-
-
-def _previous_holder(meeting: Meeting, role: str) -> int | None:
-    return (
-        RoleAssignment.objects.filter(
-            meeting__team_id=meeting.team_id,
-            meeting__starts_at__lt=meeting.starts_at,
-            role=role,
+        .filter(
+            Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, pk__lt=meeting.pk)
         )
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .exclude(meeting_id=meeting.pk)
-        .order_by("-meeting__starts_at", "-meeting_id")
-        .values_list("member_id", flat=True)
-        .first()
+        .count()
     )
 
 
-def _next_in_turn(pool: list[int], holder: int | None, skip: set[int], offset: int) -> int | None:
-    if not pool:
+def _in_turn(pool: list[int], start: int, skip: set[int], load: dict[int, int]) -> int | None:
+    """The first member of ``pool`` from ``start`` on (going round) who is not in ``skip``
+    and holds no more roles than anyone else not skipped; None if everyone is skipped."""
+    coming = [member for member in pool if member not in skip]
+    if not coming:
         return None
-    start = offset % len(pool) if holder is None else 0
-    if holder in pool:
-        start = pool.index(holder) + 1
+    fewest = min(load.get(member, 0) for member in coming)
     for step in range(len(pool)):
         candidate = pool[(start + step) % len(pool)]
-        if candidate not in skip:
+        if candidate not in skip and load.get(candidate, 0) == fewest:
             return candidate
-    return None
+    return None  # not reached: some coming member holds the fewest
 
 
-def _next_agreement(meeting: Meeting) -> Agreement | None:
+def _agreement_of_turn(turn: int) -> Agreement | None:
     agreements = list(Agreement.objects.active().order_by("position", "code"))
     if not agreements:
         return None
-    previous = next(
-        (earlier.agreement_id for earlier in _earlier(meeting) if earlier.agreement_id), None
-    )
-    ids = [agreement.pk for agreement in agreements]
-    if previous not in ids:
-        return agreements[0]
-    return agreements[(ids.index(previous) + 1) % len(agreements)]
+    return agreements[turn % len(agreements)]
 
 
 def rotate(meeting: Meeting) -> list[RoleAssignment]:
-    """Give each of the team's rotating roles at ``meeting`` to the next member in turn, and
-    set the agreement of the week. A role swapped or assigned by hand is kept unless its holder
-    has since sent notice of absence. No rule check (callers check theirs); runs in the
+    """Give each of the team's rotating roles at ``meeting`` to the member whose turn it is
+    (module docstring), and set the agreement of the week. A role swapped or assigned by hand
+    is kept unless its holder has left or since sent notice of absence. Saves only what
+    changes (each save is audited); no rule check (callers check theirs); runs in the
     caller's transaction. Safe to run twice."""
     pool = rotation_pool(meeting.team)
     absent = _absent(meeting)
+    turn = meeting_turn(meeting)
+    rotating = list(meeting_settings_of(meeting.team).rotating_roles)
     current = {assignment.role: assignment for assignment in meeting.roles.all()}
-    for index, role in enumerate(meeting_settings_of(meeting.team).rotating_roles):
-        assignment = current.get(role)
-        if (
-            assignment is not None
-            and assignment.source != RoleSource.ROTATION
-            and assignment.member_id in pool
-            and assignment.member_id not in absent
+    load: dict[int, int] = {}
+    kept: set[str] = set()
+    for role, held in current.items():
+        by_hand = held.source != RoleSource.ROTATION
+        if role not in rotating or (
+            by_hand and held.member_id in pool and held.member_id not in absent
         ):
+            kept.add(role)
+            load[held.member_id] = load.get(held.member_id, 0) + 1
+    for index, role in enumerate(rotating):
+        if role in kept:
             continue
-        member_id = _next_in_turn(pool, _previous_holder(meeting, role), absent, index)
+        assignment = current.get(role)
+        member_id = _in_turn(pool, turn + index, absent, load) if pool else None
         if member_id is None:
             if assignment is not None:
                 assignment.delete()
                 del current[role]
             continue
+        load[member_id] = load.get(member_id, 0) + 1
         if assignment is None:
             assignment = RoleAssignment(meeting=meeting, role=role)
             current[role] = assignment
@@ -127,7 +127,7 @@ def rotate(meeting: Meeting) -> list[RoleAssignment]:
         assignment.member_id = member_id
         assignment.source = RoleSource.ROTATION
         save_valid(assignment)
-    agreement = _next_agreement(meeting)
+    agreement = _agreement_of_turn(turn)
     if agreement is not None and meeting.agreement_id != agreement.pk:
         meeting.agreement = agreement
         bump(meeting, ["agreement"])
@@ -164,7 +164,8 @@ def _available(meeting: Meeting, member: User, field: str) -> None:
 @transaction.atomic
 def role_assign(*, meeting: Meeting, role: str, member: User, by: User) -> RoleAssignment:
     """Give ``role`` at ``meeting`` to ``member`` by hand (the team leader), recorded as
-    MANUAL; rotation keeps it. Safe to run twice."""
+    MANUAL; rotation keeps it. A role someone else holds is refused (409, saving nothing): a
+    swap hands it on, so its holder is never replaced unawares. Safe to run twice."""
     if not can_plan_meetings(by, meeting.team):
         raise refuse("Only the team leader assigns roles by hand.")
     if role not in MeetingRole.values:
@@ -172,10 +173,18 @@ def role_assign(*, meeting: Meeting, role: str, member: User, by: User) -> RoleA
     meeting = lock_meeting(meeting)
     _before_start(meeting, "change its roles")
     _available(meeting, member, "member")
-    assignment = RoleAssignment.objects.filter(meeting=meeting, role=role).first()
+    assignment = (
+        RoleAssignment.objects.filter(meeting=meeting, role=role).select_related("member").first()
+    )
     if assignment is None:
         assignment = RoleAssignment(meeting=meeting, role=role)
-    elif assignment.member_id == member.pk and assignment.source == RoleSource.MANUAL:
+    elif assignment.member_id != member.pk:
+        raise Conflict(
+            f"{assignment.member.display_name} already holds the role of "
+            f"{MeetingRole(role).label.lower()} at this meeting; one person holds each role. "
+            "To hand it on, swap it instead (the holder or the team leader can)."
+        )
+    elif assignment.source == RoleSource.MANUAL:
         return assignment
     assignment.member = member
     assignment.source = RoleSource.MANUAL
