@@ -92,6 +92,22 @@ class RoleSwapForm(PageForm):
         self.fields["with_member"].queryset = members  # type: ignore[attr-defined]
 
 
+class RoleAssignForm(PageForm):
+    """The team leader gives a role nobody holds yet to a member (a held one is swapped)."""
+
+    role = forms.ChoiceField(choices=MeetingRole.choices, label="Role nobody holds")
+    member = PersonChoiceField(
+        queryset=User.objects.none(), to_field_name="public_id", label="Give it to"
+    )
+
+    def __init__(
+        self, *args: Any, roles: list[tuple[str, str]], members: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
 class AgendaItemForm(PageForm):
     """An item brought to the meeting, defined in behavioural terms with the help wanted."""
 

@@ -12,6 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("<uuid:meeting_id>/absence/", views.meeting_absence, name="meeting-absence"),
     path("<uuid:meeting_id>/roles/swap/", views.meeting_role_swap, name="meeting-role-swap"),
+    path(
+        "<uuid:meeting_id>/roles/rotate/", views.meeting_roles_rotate, name="meeting-roles-rotate"
+    ),
+    path("<uuid:meeting_id>/roles/assign/", views.meeting_role_assign, name="meeting-role-assign"),
     path("<uuid:meeting_id>/items/new/", views.agenda_item_new, name="agenda-item-new"),
     path("items/<uuid:item_id>/move/", views.agenda_item_move, name="agenda-item-move"),
     path("<uuid:meeting_id>/run/", views.meeting_run, name="meeting-run"),

@@ -18,7 +18,9 @@ from agendas.views.meetings import (
     meeting_absence,
     meeting_detail,
     meeting_list,
+    meeting_role_assign,
     meeting_role_swap,
+    meeting_roles_rotate,
     meetings_plan,
 )
 from agendas.views.record import (
@@ -62,7 +64,9 @@ __all__ = [
     "meeting_past",
     "meeting_record_page",
     "meeting_reschedule",
+    "meeting_role_assign",
     "meeting_role_swap",
+    "meeting_roles_rotate",
     "meeting_run",
     "meeting_start",
     "meetings_plan",

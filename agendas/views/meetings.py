@@ -33,6 +33,7 @@ from agendas.forms import (
     AgendaItemForm,
     AgendaItemMoveForm,
     MeetingsPlanForm,
+    RoleAssignForm,
     RoleSwapForm,
 )
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
@@ -207,6 +208,7 @@ def detail_page(
     status: int = 200,
     failed_move: tuple[AgendaItem, AgendaItemMoveForm] | None = None,
     swap_form: RoleSwapForm | None = None,
+    assign_form: RoleAssignForm | None = None,
 ) -> HttpResponse:
     """The meeting's page; a failed form comes back bound, with what was typed."""
     items = list(
@@ -265,6 +267,13 @@ def detail_page(
         ]
         if choices:
             swap_form = choose_prompt(RoleSwapForm(roles=choices, members=members_of(meeting)))
+    # The team leader's own controls: rotate, and give a role nobody holds (a held one is
+    # swapped, so its holder is never replaced unawares).
+    leads_roles = before_start and can_plan_meetings(user, meeting.team)
+    if assign_form is None and leads_roles:
+        unheld = _unheld_roles(roles)
+        if unheld:
+            assign_form = choose_prompt(RoleAssignForm(roles=unheld, members=members_of(meeting)))
     writes = can_write_minutes(user, meeting)
     # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
     actions = [
@@ -292,6 +301,8 @@ def detail_page(
         "my_notice": my_notice,
         "absence_form": absence_form,
         "swap_form": swap_form,
+        "can_rotate_roles": leads_roles,
+        "assign_form": assign_form if leads_roles else None,
         "actions": actions,
         "completed": meeting.status == MeetingStatus.COMPLETED,
     }
@@ -360,6 +371,67 @@ def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     return detail_page(request, user, meeting, status=swapped.status, swap_form=form)
 
 
+def _unheld_roles(held: Any) -> list[tuple[str, str]]:
+    taken = {assignment.role for assignment in held}
+    return [(code, label) for code, label in MeetingRole.choices if code not in taken]
+
+
+def _leader_of(user: User, meeting: Meeting) -> None:
+    if not can_plan_meetings(user, meeting.team):
+        raise PermissionDenied("Only the team leader rotates and gives out roles.")
+
+
+@login_required
+@require_POST
+def meeting_roles_rotate(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Hand the rotating roles out in turn (the team leader). Swaps and roles given by hand
+    are kept. Safe to repeat."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    _leader_of(user, meeting)
+    try:
+        roles = services.roles_rotate(meeting=meeting, by=user)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return detail_page(request, user, meeting, status=409)
+    if roles:
+        messages.success(request, "Roles handed out in turn; swaps and roles given by hand kept.")
+    else:
+        messages.warning(
+            request, "No roles handed out: no clinician of the team is coming to this meeting."
+        )
+    return _to_meeting(meeting, "roles-heading")
+
+
+@login_required
+@require_POST
+def meeting_role_assign(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Give a role nobody holds to a member (the team leader); rotation keeps it."""
+    user = person(request)
+    meeting = visible_meeting(user, meeting_id)
+    _leader_of(user, meeting)
+    # Every role is offered, so a role taken meanwhile reaches the service, which says who
+    # holds it (409) rather than the form calling it an unknown choice.
+    form = choose_prompt(
+        RoleAssignForm(request.POST, roles=list(MeetingRole.choices), members=members_of(meeting))
+    )
+    given = attempt(
+        form,
+        lambda data: services.role_assign(
+            meeting=meeting, role=data["role"], member=data["member"], by=user
+        ),
+    )
+    if given.done:
+        assignment = given.result
+        messages.success(
+            request,
+            f"{assignment.member.display_name} is {assignment.get_role_display().lower()} "
+            "at this meeting (given by hand; rotation keeps it).",
+        )
+        return _to_meeting(meeting, "roles-heading")
+    return detail_page(request, user, meeting, status=given.status, assign_form=form)
+
+
 # --- Bringing and moving items -------------------------------------------------------------------
 
 
@@ -426,6 +498,8 @@ __all__ = [
     "meeting_absence",
     "meeting_detail",
     "meeting_list",
+    "meeting_role_assign",
     "meeting_role_swap",
+    "meeting_roles_rotate",
     "meetings_plan",
 ]

@@ -38,6 +38,9 @@ ROWS: list[Row] = [
     Row("meeting-absence", "POST", _alpha(302, "tara", "theo", "lena", "sam"), meeting_kwargs),
     # The holder of a role or the team leader; Sam holds none.
     Row("meeting-role-swap", "POST", _alpha(400, "tara", "theo", "lena"), meeting_kwargs),
+    # The team leader rotates (no input: done, 302) and gives a role (the empty form: 400).
+    Row("meeting-roles-rotate", "POST", _alpha(302, "lena"), meeting_kwargs),
+    Row("meeting-role-assign", "POST", _alpha(400, "lena"), meeting_kwargs),
     # Clinicians bring items; a supervisor reads the agenda.
     Row("agenda-item-new", "GET", _alpha(200, "tara", "theo", "lena"), meeting_kwargs),
     Row("agenda-item-new", "POST", _alpha(400, "tara", "theo", "lena"), meeting_kwargs),
