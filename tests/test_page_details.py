@@ -24,8 +24,16 @@ pytestmark = pytest.mark.django_db
 DJANGO_BLANK = "---------"
 
 
-def _select(page: Node, name: str) -> Node:
-    found = page.find_all(lambda node: node.tag == "select" and node.attrs.get("name") == name)
+def _select(page: Node, name: str, *, in_form: str | None = None) -> Node:
+    """The one select named ``name`` (in the form posting to ``in_form``, if given)."""
+
+    def posts_to(node: Node) -> bool:
+        form = node.closest("form")
+        return in_form is None or (form is not None and form.attrs.get("action") == in_form)
+
+    found = page.find_all(
+        lambda n: n.tag == "select" and n.attrs.get("name") == name and posts_to(n)
+    )
     assert len(found) == 1, f"expected one select named {name!r}, found {len(found)}"
     return found[0]
 
@@ -61,9 +69,20 @@ def test_hand_it_to_says_choose_and_the_absence_choice_keeps_me(client, world, m
     response = _as(client, world.lena).get(_url("meeting-detail", meetings.first))
     page = parse(response)
 
+    absence = _url("meeting-absence", meetings.first)
+    assign = _url("meeting-role-assign", meetings.first)
     assert _first_option(_select(page, "with_member")).text() == "Choose…"
-    assert _first_option(_select(page, "member")).text() == "Me", "its own blank stays"
+    assert _first_option(_select(page, "member", in_form=absence)).text() == "Me", "its own"
+    assert _first_option(_select(page, "member", in_form=assign)).text() == "Choose…"
     assert DJANGO_BLANK not in _text(response)
+
+
+def test_the_meeting_page_has_no_two_fields_with_one_id(client, world, meetings):
+    """The swap, give-a-role and absence forms share field names; each label must still name
+    its own field."""
+    page = parse(_as(client, world.lena).get(_url("meeting-detail", meetings.first)))
+    ids = [node.attrs["id"] for node in page.find_all(lambda n: "id" in n.attrs)]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 # --- The review queue ----------------------------------------------------------------------------

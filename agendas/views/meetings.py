@@ -65,6 +65,9 @@ from consultteam.teams.permissions import can_lead_team
 UPCOMING = 6  # meetings shown ahead, per team
 RECENT = 5  # meetings shown behind, per team
 BAR_WIDTH = 400  # the time budget's SVG, in its own units
+# The role-giving form sits on the page beside the swap ("role") and absence ("member") forms:
+# ids of its own, so each label names its own field.
+ASSIGN_IDS = "assign-%s"
 
 
 # --- Meetings of my teams ------------------------------------------------------------------------
@@ -273,7 +276,9 @@ def detail_page(
     if assign_form is None and leads_roles:
         unheld = _unheld_roles(roles)
         if unheld:
-            assign_form = choose_prompt(RoleAssignForm(roles=unheld, members=members_of(meeting)))
+            assign_form = choose_prompt(
+                RoleAssignForm(roles=unheld, members=members_of(meeting), auto_id=ASSIGN_IDS)
+            )
     writes = can_write_minutes(user, meeting)
     # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
     actions = [
@@ -413,7 +418,12 @@ def meeting_role_assign(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResp
     # Every role is offered, so a role taken meanwhile reaches the service, which says who
     # holds it (409) rather than the form calling it an unknown choice.
     form = choose_prompt(
-        RoleAssignForm(request.POST, roles=list(MeetingRole.choices), members=members_of(meeting))
+        RoleAssignForm(
+            request.POST,
+            roles=list(MeetingRole.choices),
+            members=members_of(meeting),
+            auto_id=ASSIGN_IDS,
+        )
     )
     given = attempt(
         form,
