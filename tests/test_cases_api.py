@@ -21,12 +21,15 @@ from cases import services as clinical
 from cases.choices import Actor, ChainStatus, ChainSubject, Setting
 from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, MissedSessions, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
+from tests.dates import resolved, today, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
-YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()
-TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
+
+def tomorrow_iso() -> str:
+    """Tomorrow as the API writes it, worked out when the test runs (tests/dates.py)."""
+    return tomorrow().isoformat()
+
 
 CASES = "/api/v1/cases/"
 TIBS = "/api/v1/tib-entries/"
@@ -103,7 +106,7 @@ def test_case_list_renders_public_ids_and_months(client, world):
 
 
 def test_case_list_filters(client, world):
-    theos = clinical.case_open(team=world.alpha, by=world.theo, opened=TODAY, stage="STAGE_2")
+    theos = clinical.case_open(team=world.alpha, by=world.theo, opened=today(), stage="STAGE_2")
     clinical.case_update(case=theos, by=world.theo, changes={"status": "ON_HOLD"})
     client = signed_in(client, world.lena)
     assert ids(client.get(CASES, {"status": "ON_HOLD"})) == {uid(theos)}
@@ -160,7 +163,7 @@ def test_the_team_leader_opens_a_case_for_a_therapist(client, world):
         ({"opened": "March 2025"}, "opened"),
         ({"opened": "2025-13"}, "opened"),
         ({"opened": "2025-02-30"}, "opened"),
-        ({"opened": TOMORROW[:7], "stage": "STAGE_9"}, "stage"),
+        ({"stage": "STAGE_9"}, "stage"),
         ({"team": str(uuid.uuid4())}, "team"),
         ({"primary_therapist": str(uuid.uuid4())}, "primary_therapist"),
         ({"code": "C-AAAAAA"}, "code"),
@@ -194,7 +197,7 @@ def test_case_detail_is_audited_and_shows_missed_sessions(client, world):
         case=world.tara_case,
         category="NON_ATTENDING",
         setting=Setting.SKILLS_GROUP,
-        occurred_on=TODAY,
+        occurred_on=today(),
         description="Did not come to group.",
     )
     response = signed_in(client, world.theo).get(case_url(world.tara_case))
@@ -209,14 +212,14 @@ def test_change_a_case(client, world):
         signed_in(client, world.tara),
         "PATCH",
         case_url(world.tara_case),
-        {"stage": "STAGE_2", "status": "DISCHARGED", "closed": TODAY.strftime("%Y-%m")},
+        {"stage": "STAGE_2", "status": "DISCHARGED", "closed": today().strftime("%Y-%m")},
     )
     assert response.status_code == 200, response.content
     assert response.json()["stage"] == "STAGE_2"
-    assert response.json()["closed"] == TODAY.strftime("%Y-%m")
+    assert response.json()["closed"] == today().strftime("%Y-%m")
     world.tara_case.refresh_from_db()
     assert world.tara_case.status == "DISCHARGED"
-    assert world.tara_case.closed == TODAY.replace(day=1)
+    assert world.tara_case.closed == today().replace(day=1)
 
 
 def test_the_supervisor_reads_a_case_but_cannot_change_it(client, world):
@@ -350,9 +353,10 @@ def test_tib_list_filters(client, world):
     assert uid(world.tara_tib_shared) not in ids(client.get(TIBS, {"shared": "false"}))
     assert len(ids(client.get(TIBS, {"team": uid(world.alpha), "status": "OPEN"}))) == 4
     assert ids(client.get(TIBS, {"status": "RESOLVED"})) == set()
-    assert len(ids(client.get(TIBS, {"since": YESTERDAY}))) == 0  # the world's are 3 days old
-    assert len(ids(client.get(TIBS, {"until": YESTERDAY}))) == 4
-    response = client.get(TIBS, {"since": YESTERDAY, "until": "2020-01-01"})
+    day_before = yesterday().isoformat()
+    assert len(ids(client.get(TIBS, {"since": day_before}))) == 0  # the world's are 3 days old
+    assert len(ids(client.get(TIBS, {"until": day_before}))) == 4
+    response = client.get(TIBS, {"since": day_before, "until": "2020-01-01"})
     assert response.status_code == 400
     assert "until" in response.json()
     response = client.get(TIBS, {"since": "yesterday"})
@@ -367,7 +371,7 @@ def client_tib(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
         "category": "NON_COLLABORATIVE",
         "setting": "INDIVIDUAL_SESSION",
         "description": "Answered every question in the session with 'I don't know'.",
-        "occurred_on": YESTERDAY,
+        "occurred_on": yesterday().isoformat(),
         **overrides,
     }
 
@@ -392,7 +396,7 @@ def test_log_ones_own_tib(client, world):
         "category": "TARGETING_ERROR",
         "setting": "INDIVIDUAL_SESSION",
         "description": "Spent the session on the job search while self-harm urges were at 4.",
-        "occurred_on": YESTERDAY,
+        "occurred_on": yesterday().isoformat(),
     }
     response = send(signed_in(client, world.theo), "POST", TIBS, data)
     assert response.status_code == 201, response.content
@@ -407,7 +411,7 @@ def test_log_ones_own_tib(client, world):
     [
         ({"category": "LATE_TO_SESSION"}, "category"),  # no such category
         ({"category": "DEFENSIVE"}, "category"),  # the team's, not the client's
-        ({"occurred_on": TOMORROW}, "occurred_on"),
+        ({"occurred_on": tomorrow_iso}, "occurred_on"),
         ({"occurred_on": "last week"}, "occurred_on"),
         ({"description": "x" * 2001}, "description"),
         ({"setting": "WAITING_ROOM"}, "setting"),
@@ -421,7 +425,9 @@ def test_log_ones_own_tib(client, world):
 def test_logging_a_tib_with_bad_input_is_400_and_writes_nothing(client, world, overrides, field):
     before = rows(TIBEntry)
     data = {
-        key: value for key, value in client_tib(world, **overrides).items() if value is not None
+        key: value
+        for key, value in client_tib(world, **resolved(overrides)).items()
+        if value is not None
     }
     response = send(signed_in(client, world.tara), "POST", TIBS, data)
     assert response.status_code == 400, response.content
@@ -504,14 +510,16 @@ def test_the_supervisor_reads_a_tib_but_cannot_change_it(client, world):
     ("data", "field"),
     [
         ({"category": "POLARIZING"}, "category"),
-        ({"occurred_on": TOMORROW}, "occurred_on"),
+        ({"occurred_on": tomorrow_iso}, "occurred_on"),
         ({"description": "y" * 2001}, "description"),
         ({"actor": "TEAM"}, "actor"),
     ],
 )
 def test_changing_a_tib_with_bad_input_is_400(client, world, data, field):
     before = rows(TIBEntry)
-    response = send(signed_in(client, world.tara), "PATCH", tib_url(world.tara_tib_shared), data)
+    response = send(
+        signed_in(client, world.tara), "PATCH", tib_url(world.tara_tib_shared), resolved(data)
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert rows(TIBEntry) == before
@@ -560,8 +568,9 @@ def test_chain_list_is_lean_and_filters(client, world):
         uid(world.tara_chain_draft),
         uid(world.tara_chain_ready),
     }
-    assert len(ids(client.get(CHAINS, {"team": uid(world.alpha), "until": YESTERDAY}))) == 3
-    assert ids(client.get(CHAINS, {"since": TODAY.isoformat()})) == set()
+    day_before = yesterday().isoformat()
+    assert len(ids(client.get(CHAINS, {"team": uid(world.alpha), "until": day_before}))) == 3
+    assert ids(client.get(CHAINS, {"since": today().isoformat()})) == set()
     response = client.get(CHAINS, {"kind": "LOOSE_ENDS"})
     assert response.status_code == 400
     assert "kind" in response.json()
@@ -573,7 +582,7 @@ def test_start_a_chain_analysis(client, world):
         "subject": "CLIENT_BEHAVIOR",
         "kind": "MISSING_LINKS",
         "problem_behavior": "Did not fill in the diary card for the week.",
-        "behavior_on": YESTERDAY,
+        "behavior_on": yesterday().isoformat(),
         "vulnerabilities": ["SLEEP", "STRESSFUL_EVENT"],
         "knew_what_was_needed": True,
         "was_willing": False,
@@ -595,7 +604,7 @@ def test_start_an_analysis_of_ones_own_behaviour(client, world):
         "team": uid(world.alpha),
         "subject": "THERAPIST_BEHAVIOR",
         "problem_behavior": "Ended the phone call after four minutes, mid-sentence.",
-        "behavior_on": YESTERDAY,
+        "behavior_on": yesterday().isoformat(),
     }
     response = send(signed_in(client, world.theo), "POST", CHAINS, data)
     assert response.status_code == 201, response.content
@@ -607,7 +616,7 @@ def test_start_an_analysis_of_ones_own_behaviour(client, world):
     ("overrides", "field"),
     [
         ({"subject": "TEAM_BEHAVIOR"}, "subject"),
-        ({"behavior_on": TOMORROW}, "behavior_on"),
+        ({"behavior_on": tomorrow_iso}, "behavior_on"),
         ({"problem_behavior": "z" * 2001}, "problem_behavior"),
         ({"vulnerabilities": ["BAD_LUCK"]}, "vulnerabilities"),
         ({"intensity": 11}, "intensity"),
@@ -620,8 +629,8 @@ def test_starting_a_chain_with_bad_input_is_400_and_writes_nothing(client, world
         "case": uid(world.tara_case),
         "subject": "CLIENT_BEHAVIOR",
         "problem_behavior": "Left the session early.",
-        "behavior_on": YESTERDAY,
-        **overrides,
+        "behavior_on": yesterday().isoformat(),
+        **resolved(overrides),
     }
     response = send(signed_in(client, world.tara), "POST", CHAINS, data)
     assert response.status_code == 400, response.content
@@ -930,7 +939,7 @@ MODELS: dict[str, Any] = {CASES: Case, TIBS: TIBEntry, CHAINS: ChainAnalysis}
 def more_rows(world: SimpleNamespace, n: int) -> None:
     """``n`` more cases, TIB entries and chain analyses (with links and citations) on Alpha,
     all Tara's."""
-    day = TODAY - dt.timedelta(days=1)
+    day = yesterday()
     for i in range(n):
         clinical.case_open(team=world.alpha, by=world.tara, opened=day)
         clinical.tib_log(
@@ -1035,7 +1044,7 @@ def test_a_chain_is_started_and_changed_with_its_citations(client, world):
         "case": uid(world.tara_case),
         "subject": "CLIENT_BEHAVIOR",
         "problem_behavior": "Did not fill in the diary card for the week.",
-        "behavior_on": YESTERDAY,
+        "behavior_on": yesterday().isoformat(),
         "assumptions": ["ALL_BEHAVIOR_IS_CAUSED"],
     }
     response = send(client, "POST", CHAINS, data)

@@ -12,17 +12,16 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import services as clinical
 from cases.charts import tib_weeks_chart
 from cases.choices import Actor, ChainStatus, Setting
 from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, MissedSessions, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
+from tests.dates import resolved, today, tomorrow
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -121,7 +120,7 @@ def test_caseload_queries_do_not_grow_with_the_cases(client, world, django_asser
 
     budget()
     for _ in range(3):
-        case = clinical.case_open(team=world.alpha, by=world.tara, opened=TODAY)
+        case = clinical.case_open(team=world.alpha, by=world.tara, opened=today())
         clinical.tib_log(
             by=world.tara,
             team=world.alpha,
@@ -129,7 +128,7 @@ def test_caseload_queries_do_not_grow_with_the_cases(client, world, django_asser
             case=case,
             category="NON_ATTENDING",
             setting=Setting.INDIVIDUAL_SESSION,
-            occurred_on=TODAY,
+            occurred_on=today(),
             description="Did not come to the session.",
         )
     budget()
@@ -142,12 +141,16 @@ def test_a_therapist_opens_a_case_with_a_month_only(client, world):
     _as(client, world.tara)
     response = client.post(
         reverse("case-new"),
-        {"team": str(world.alpha.public_id), "opened": TODAY.strftime("%Y-%m"), "stage": "STAGE_1"},
+        {
+            "team": str(world.alpha.public_id),
+            "opened": today().strftime("%Y-%m"),
+            "stage": "STAGE_1",
+        },
     )
     case = Case.objects.exclude(pk=world.tara_case.pk).get(team=world.alpha)
     assert response.status_code == 302
     assert response["Location"] == reverse("case-detail", kwargs={"case_id": case.public_id})
-    assert case.opened == TODAY.replace(day=1)
+    assert case.opened == today().replace(day=1)
     assert case.primary_therapist == world.tara
     assert case.stage == "STAGE_1"
 
@@ -159,14 +162,18 @@ def test_opening_a_case_offers_only_the_teams_where_i_may(client, world):
     assert str(world.beta.public_id) not in page
     response = client.post(
         reverse("case-new"),
-        {"team": str(world.beta.public_id), "opened": TODAY.strftime("%Y-%m"), "stage": "STAGE_1"},
+        {
+            "team": str(world.beta.public_id),
+            "opened": today().strftime("%Y-%m"),
+            "stage": "STAGE_1",
+        },
     )
     assert response.status_code == 400
     assert Case.objects.count() == 2
 
 
 def test_a_case_cannot_open_in_a_future_month(client, world):
-    next_month = (TODAY.replace(day=28) + dt.timedelta(days=7)).strftime("%Y-%m")
+    next_month = (today().replace(day=28) + dt.timedelta(days=7)).strftime("%Y-%m")
     response = _as(client, world.tara).post(
         reverse("case-new"),
         {"team": str(world.alpha.public_id), "opened": next_month, "stage": "STAGE_1"},
@@ -268,7 +275,7 @@ def _tib(**overrides: object) -> dict[str, object]:
         "category": "NON_ATTENDING",
         "setting": Setting.INDIVIDUAL_SESSION,
         "description": "Did not come to the Tuesday session; no call beforehand.",
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today().isoformat(),
         "count": "1",
         "status": "OPEN",
         **overrides,
@@ -283,7 +290,7 @@ def test_the_tib_form_groups_categories_by_actor(client, world):
     )
     assert '<optgroup label="Client">' in page
     assert "Therapist (my own)" not in page
-    assert f'max="{TODAY.isoformat()}"' in page
+    assert f'max="{today().isoformat()}"' in page
     assert "could have seen or heard" in page  # the nudge towards observable behaviour
     own = _text(client.get(reverse("tib-new-own")))
     assert '<optgroup label="Therapist (my own)">' in own
@@ -315,7 +322,7 @@ def test_a_client_tib_is_logged_and_the_third_miss_warns(client, world):
     [
         ({"category": "DISRESPECTFUL"}, "category", "is not one of the client"),
         (
-            {"occurred_on": (TODAY + dt.timedelta(days=1)).isoformat()},
+            {"occurred_on": lambda: tomorrow().isoformat()},
             "occurred_on",
             "in the future",
         ),
@@ -324,7 +331,9 @@ def test_a_client_tib_is_logged_and_the_third_miss_warns(client, world):
 )
 def test_a_bad_tib_is_refused_with_the_text_kept(client, world, change, field, message):
     before = TIBEntry.objects.count()
-    data = _tib(**{"description": "Phoned the on-call line 9 times after 10 pm.", **change})
+    data = _tib(
+        **{"description": "Phoned the on-call line 9 times after 10 pm.", **resolved(change)}
+    )
     response = _as(client, world.tara).post(
         reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}), data
     )
@@ -380,7 +389,7 @@ def test_a_chain_analysis_starts_as_a_draft(client, world):
             "kind": "BEHAVIOR_CHAIN",
             "target_level": "THERAPY_INTERFERING",
             "problem_behavior": "Hung up the phone after two minutes of coaching.",
-            "behavior_on": TODAY.isoformat(),
+            "behavior_on": today().isoformat(),
             "intensity": "6",
         },
     )
@@ -398,7 +407,7 @@ def test_a_self_chain_belongs_to_no_case(client, world):
             "kind": "MISSING_LINKS",
             "target_level": "NONE",
             "problem_behavior": "Did not send the feedback I had promised by Friday.",
-            "behavior_on": TODAY.isoformat(),
+            "behavior_on": today().isoformat(),
         },
     )
     chain = ChainAnalysis.objects.latest("id")

@@ -17,10 +17,9 @@ from cases.models import Case, ChainAnalysis, ChainLink, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
 from tests.conftest import requires_postgres
+from tests.dates import resolved, today, tomorrow
 
 pytestmark = pytest.mark.django_db
-
-TODAY = dt.date.today()
 
 
 def _visible(model, user) -> set[str]:
@@ -95,7 +94,7 @@ def test_a_co_therapist_from_another_team_reads_and_writes_that_case_only(world)
         case=case,
         category="NON_ATTENDING",
         setting=Setting.SKILLS_GROUP,
-        occurred_on=TODAY,
+        occurred_on=today(),
         description="Did not come to group.",
     )
     assert AuditEvent.objects.filter(action=Action.GRANT, team=world.alpha).exists()
@@ -131,7 +130,7 @@ def test_only_the_case_therapists_write_its_client_record(world, who):
             case=world.tara_case,
             category="NON_COMPLIANT",
             setting=Setting.INDIVIDUAL_SESSION,
-            occurred_on=TODAY,
+            occurred_on=today(),
             description="x",
         )
     chain = world.tara_chain_draft
@@ -182,7 +181,7 @@ def test_status_moves_follow_roles(world):
 
 def test_case_codes_are_random_and_unique_per_team(world):
     codes = {
-        clinical.case_open(team=world.alpha, by=world.tara, opened=TODAY).code for _ in range(30)
+        clinical.case_open(team=world.alpha, by=world.tara, opened=today()).code for _ in range(30)
     }
     assert len(codes) == 30
     assert all(re.fullmatch(r"C-[2-9A-HJKMNP-Z]{6}", code) for code in codes)
@@ -194,7 +193,7 @@ def test_a_duplicate_code_in_one_team_is_refused_by_the_database(world):
             team=world.alpha,
             code=world.tara_case.code,
             primary_therapist=world.tara,
-            opened=TODAY.replace(day=1),
+            opened=today().replace(day=1),
         )
 
 
@@ -218,7 +217,7 @@ def test_no_field_could_hold_a_client_identity():
     [
         ({"category": "LATE_OR_ABSENT"}, "category"),  # a team category on a client TIB
         ({"category": "SHOUTING"}, "category"),
-        ({"occurred_on": TODAY + dt.timedelta(days=1)}, "occurred_on"),
+        ({"occurred_on": tomorrow}, "occurred_on"),
         ({"description": "x" * 2001}, "description"),
         ({"count": 0}, "count"),
     ],
@@ -228,9 +227,9 @@ def test_bad_tib_input_is_refused_with_the_field_named(world, changes, field):
     values = {
         "category": "NON_COMPLIANT",
         "setting": Setting.INDIVIDUAL_SESSION,
-        "occurred_on": TODAY,
+        "occurred_on": today(),
         "description": "Arrived without the diary card.",
-        **changes,
+        **resolved(changes),
     }
     with pytest.raises(ValidationError) as refused:
         clinical.tib_log(
@@ -249,7 +248,7 @@ def test_three_missed_sessions_in_a_row_warn_and_attending_resets(world):
             case=world.tara_case,
             category="NON_ATTENDING",
             setting=Setting.INDIVIDUAL_SESSION,
-            occurred_on=TODAY,
+            occurred_on=today(),
             description="Did not come to the session and did not call.",
         )
 
