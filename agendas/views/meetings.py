@@ -272,7 +272,8 @@ def detail_page(
             swap_form = choose_prompt(RoleSwapForm(roles=choices, members=members_of(meeting)))
     # The team leader's own controls: rotate, and give a role nobody holds (a held one is
     # swapped, so its holder is never replaced unawares).
-    leads_roles = before_start and can_plan_meetings(user, meeting.team)
+    # (`can_plan_meetings` is the team leader's rule, already asked above as `is_team_leader`.)
+    leads_roles = before_start and is_team_leader
     if assign_form is None and leads_roles:
         unheld = _unheld_roles(roles)
         if unheld:
