@@ -24,7 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,12 +42,12 @@ from consultteam.accounts.permissions import (
     can_revoke_api_token,
     must_enrol_two_factor,
 )
+from consultteam.accounts.token_lookup import token_for_key_hash
 from consultteam.audit import context
 from consultteam.audit.middleware import client_ip
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.errors import DomainError
-from consultteam.teams.models import Membership
 
 # How stale `last_used_at` (tokens) and `last_seen_at` (sessions) may get before one request
 # writes them again: a write per request would turn every read into a write.
@@ -132,20 +132,12 @@ def api_token_revoke(*, token: ApiToken, by: User) -> None:
 def api_token_for_key(key: str) -> ApiToken | None:
     """The token with this key, with its user; None for an unknown or revoked key.
 
-    The same query also answers what the two-factor rule asks of the user (annotations
+    The same query also answers what the two-factor rule asks of the user (attributes
     `user_is_member`: an active team membership; `user_has_device`: a confirmed
-    authenticator), so a request with a token costs one query for all of it, not four.
+    authenticator), so a request with a token costs one query for all of it, not four. It is
+    compiled once (consultteam/accounts/token_lookup.py): every API request pays for it.
     """
-    user = OuterRef("user_id")
-    return (
-        ApiToken.objects.select_related("user")
-        .annotate(
-            user_is_member=Exists(Membership.objects.filter(user_id=user, is_active=True)),
-            user_has_device=Exists(TOTPDevice.objects.filter(user_id=user, confirmed=True)),
-        )
-        .filter(key_hash=api_token_hash(key))
-        .first()
-    )
+    return token_for_key_hash(api_token_hash(key))
 
 
 TOKEN_OF_REQUEST = "_consultteam_api_token"  # noqa: S105 (an attribute name, not a secret)
