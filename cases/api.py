@@ -70,6 +70,7 @@ from cases.serializers import (
     TIBLogInput,
     TIBUpdateInput,
     VersionQuery,
+    with_citations,
 )
 from consultteam.access import ActionRules, AnyUser, found_in_visible_to
 from consultteam.accounts.models import User
@@ -313,10 +314,10 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[TIBEntry]:
-        entries = (
-            TIBEntry.objects.visible_to(self.request.user)
-            .select_related("team", "case", "author", "chain_analysis")
-            .prefetch_related("assumptions", "agreements")  # one query each, per page
+        entries = with_citations(
+            TIBEntry.objects.visible_to(self.request.user).select_related(
+                "team", "case", "author", "chain_analysis"
+            )
         )
         if self.action == "list":
             return only_shown(entries, *_RECORD_JOINS, "chain_analysis__public_id")
@@ -415,10 +416,10 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[ChainAnalysis]:
-        chains = (
-            ChainAnalysis.objects.visible_to(self.request.user)
-            .select_related("team", "case", "author")
-            .prefetch_related("assumptions", "agreements")  # one query each, per page
+        chains = with_citations(
+            ChainAnalysis.objects.visible_to(self.request.user).select_related(
+                "team", "case", "author"
+            )
         )
         if self.action == "list":
             chains = only_shown(chains, *_RECORD_JOINS)

@@ -34,6 +34,7 @@ from cases.review_serializers import (
     ReviewSerializer,
     ReviewStepSerializer,
 )
+from cases.serializers import with_citations
 from consultteam.access import ActionRules, AnyUser
 from consultteam.accounts.models import User
 
@@ -68,10 +69,10 @@ def _item_named(user: AnyUser, data: dict[str, Any]) -> ChainAnalysis | TIBEntry
 
 
 def _feedback_rows(user: AnyUser) -> QuerySet[Feedback]:
-    return (
-        Feedback.objects.visible_to(user)
-        .select_related("team", "author", "chain_analysis", "tib_entry", "review")
-        .prefetch_related("assumptions", "agreements")
+    return with_citations(
+        Feedback.objects.visible_to(user).select_related(
+            "team", "author", "chain_analysis", "tib_entry", "review"
+        )
     )
 
 

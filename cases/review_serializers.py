@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import FEEDBACK_TEXT, Feedback, FeedbackKind, ReviewRequest, ReviewStatus
-from cases.serializers import EnumField, Input, PersonSerializer
+from cases.serializers import CitedCodes, EnumField, Input, PersonSerializer
 
 
 class _CodesField(serializers.ListField):
@@ -62,23 +61,6 @@ class FeedbackGiveInput(_ItemInput, FeedbackContentInput):
 
 class ReviewRequestInput(_ItemInput):
     reviewer = serializers.UUIDField(help_text="A supervisor or the team leader of the team.")
-
-
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Codes of what it draws on (see the reference endpoints).",
-    }
-)
-class CitedCodes(serializers.Field[Any, Any, list[str], Any]):
-    """The codes of cited assumptions or agreements (expects them prefetched)."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(read_only=True, **options)
-
-    def to_representation(self, value: Any) -> list[str]:
-        return [row.code for row in value.all()]
 
 
 class FeedbackSerializer(serializers.ModelSerializer[Feedback]):

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -47,6 +48,7 @@ from cases.models import (
     ChainLink,
     TIBEntry,
 )
+from consultteam.reference.models import Agreement, Assumption
 
 
 def _max_length(model: type[models.Model], name: str) -> int:
@@ -187,14 +189,41 @@ def _citations(what: str) -> serializers.ListField:
     }
 )
 class CitedCodes(serializers.Field[Any, Any, list[str], Any]):
-    """The codes of the assumptions or agreements an item cites. Expects them prefetched:
-    `.all()` then reads the prefetch cache, not the database."""
+    """The codes of the assumptions or agreements an item cites (its ``source`` relation).
+    Reads the plain list `with_citations` prefetches; an object fetched without it reads the
+    relation itself (a query: the list endpoints' query budgets would catch that)."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(read_only=True, **options)
 
+    def get_attribute(self, instance: Any) -> Any:
+        relation = str(self.source)
+        cited = getattr(instance, _cited(relation), None)
+        return cited if cited is not None else list(getattr(instance, relation).all())
+
     def to_representation(self, value: Any) -> list[str]:
-        return [row.code for row in value.all()]
+        return [row.code for row in value]
+
+
+def _cited(relation: str) -> str:
+    return f"{relation}_cited"
+
+
+_Cites = TypeVar("_Cites", bound=models.Model)
+
+
+def with_citations(rows: QuerySet[_Cites]) -> QuerySet[_Cites]:
+    """``rows`` with the assumptions and agreements they cite, one query each for a whole page,
+    kept as plain lists for `CitedCodes`.
+
+    Why lists: prefetched into the relations, Django builds a related manager and a queryset
+    for every row and relation, which cost more than the two queries themselves (a third of
+    a page of TIB entries; docs/performance.md)."""
+    return rows.prefetch_related(
+        Prefetch("assumptions", Assumption.objects.only("id", "code"), _cited("assumptions"))
+    ).prefetch_related(
+        Prefetch("agreements", Agreement.objects.only("id", "code"), _cited("agreements"))
+    )
 
 
 # --- Cases --------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from cases import services as clinical
 from cases.choices import Actor, ChainStatus, ChainSubject, Setting
 from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, MissedSessions, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
+from consultteam.reference.models import Agreement, Assumption
 from tests.dates import resolved, today, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -1064,6 +1065,26 @@ def test_a_chain_is_started_and_changed_with_its_citations(client, world):
     assert changed.json()["agreements"] == ["PHENOMENOLOGICAL_EMPATHY"]
     listed = {row["id"]: row for row in client.get(CHAINS).json()["results"]}
     assert listed[str(chain.public_id)]["agreements"] == ["PHENOMENOLOGICAL_EMPATHY"]
+
+
+def test_several_citations_read_alike_in_the_list_and_the_detail_in_reference_order(client, world):
+    """The list reads the citations from a prefetched list (cases.serializers.with_citations),
+    the relation gives them in the reference's order: both must agree."""
+    client = signed_in(client, world.tara)
+    assumptions = list(Assumption.objects.values_list("code", flat=True))
+    agreements = list(Agreement.objects.values_list("code", flat=True))
+    data = client_tib(
+        world, assumptions=list(reversed(assumptions)), agreements=list(reversed(agreements))
+    )
+    response = send(client, "POST", TIBS, data)
+    assert response.status_code == 201, response.content
+    entry_id = response.json()["id"]
+    listed = {row["id"]: row for row in client.get(TIBS).json()["results"]}[entry_id]
+    detail = client.get(f"{TIBS}{entry_id}/").json()
+    for body in (response.json(), listed, detail):
+        assert (body["assumptions"], body["agreements"]) == (assumptions, agreements)
+    assert len(assumptions) > 1
+    assert len(agreements) > 1
 
 
 @pytest.mark.parametrize("field", ["assumptions", "agreements"])
