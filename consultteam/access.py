@@ -56,7 +56,10 @@ def compiled_once(
     def subquery(person_id: int, *shape: Hashable) -> RawSQL:
         key = (connection.vendor, shape)
         if key not in compiled:
-            sql, params = build(_SOMEONE, *shape).query.sql_with_params()
+            # Without ordering, as Django compiles any subquery it nests itself: compiled on
+            # its own, a builder would keep its model's (Membership's: team and person names,
+            # two joins and a sort) in every rule that uses it.
+            sql, params = build(_SOMEONE, *shape).order_by().query.sql_with_params()
             places = [i for i, value in enumerate(params) if value == _SOMEONE]
             compiled[key] = (sql, tuple(params), places)
         sql, params, places = compiled[key]

@@ -63,3 +63,24 @@ def test_grants_direct_and_through_a_group_match_the_orm(world):
         assert found == expected, person
     assert Case.objects.visible_to(world.olga).filter(pk=world.tara_case.pk).exists()
     assert Case.objects.visible_to(world.theo).filter(pk=world.olga_case.pk).exists()
+
+
+def test_compiled_subqueries_carry_no_ordering(world):
+    """An ordering in a subquery of ids changes no answer, but Membership's would add two
+    joins and a sort to every rule; Django drops it when it nests a subquery itself, and
+    compiled_once must too."""
+    from cases.querysets import _emergency_case_ids, _own_case_ids
+
+    direct, via_groups = access.granted_ids(
+        world.tara, CaseUserObjectPermission, CaseGroupObjectPermission, ("view_case",)
+    )
+    compiled = [
+        access.team_ids_subquery(world.tara),
+        access.team_ids_subquery(world.tara, [Role.TEAM_LEADER]),
+        direct,
+        via_groups,
+        _emergency_case_ids(world.tara.pk),
+        _own_case_ids(world.tara.pk),
+    ]
+    for subquery in compiled:
+        assert "ORDER BY" not in subquery.sql.upper(), subquery.sql

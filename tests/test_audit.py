@@ -3,11 +3,14 @@ events carry who/when/where but never field content, and the trail cannot be rew
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from consultteam.audit.context import acting
 from consultteam.audit.models import Action, AuditEvent
+from consultteam.audit.services import audit_record
 from consultteam.teams.models import Membership, Role, Team
 from tests.conftest import requires_postgres
 from tests.factories import MembershipFactory, UserFactory
@@ -143,6 +146,17 @@ class TestTrailAccess:
         results = only_beta.json()["results"]
         assert results
         assert {(e["team"], e["action"]) for e in results} == {(str(beta.public_id), "CREATE")}
+
+    def test_filter_by_actor_and_ids_nobody_has(self, client, ada, alpha, beta, lena, olga):
+        audit_record(action=Action.VIEW, obj=alpha, team=alpha, actor_id=lena.pk)
+        client.force_login(ada)
+        by_lena = client.get(f"/api/v1/audit-events/?actor={lena.public_id}").json()["results"]
+        assert by_lena
+        assert {e["actor"] for e in by_lena} == {str(lena.public_id)}
+        for name in ("team", "actor"):
+            nobody = client.get(f"/api/v1/audit-events/?{name}={uuid.uuid4()}")
+            assert nobody.status_code == 200
+            assert nobody.json()["results"] == []
 
     @pytest.mark.parametrize(
         ("query", "field"),

@@ -8,8 +8,11 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
+from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.querysets import AuditEventQuerySet
+from consultteam.reads import key_of
+from consultteam.teams.models import Team
 
 
 class AuditFilter(serializers.Serializer[dict[str, object]]):
@@ -41,11 +44,11 @@ def cleaned_filters(query: Mapping[str, str]) -> dict[str, object]:
 def filter_events(events: AuditEventQuerySet, params: Mapping[str, object]) -> AuditEventQuerySet:
     """Apply the cleaned filters of `AuditFilterForm` to an already scoped queryset."""
     if isinstance(team := params.get("team"), uuid.UUID):
-        events = events.filter(team__public_id=team)
+        events = events.filter(team_id=key_of(Team, team))
     if action := params.get("action"):
         events = events.filter(action=action)
     if isinstance(actor := params.get("actor"), uuid.UUID):
-        events = events.filter(actor__public_id=actor)
+        events = events.filter(actor_id=key_of(User, actor))
     if object_type := params.get("object_type"):
         events = events.filter(object_type=object_type)
     if object_id := params.get("object_id"):
