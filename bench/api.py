@@ -253,7 +253,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--http-seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    # As production runs it (Dockerfile, docker-compose.yml): three sync workers.
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn run")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

@@ -79,6 +79,25 @@ def test_the_agenda_shows_case_codes_only_and_the_time_warning(client, world):
     assert "10 minutes" in body["warning"]
 
 
+def test_a_discussed_item_moves_from_the_waiting_list_to_settled(client, world):
+    meeting = upcoming(world)
+    first = submit(meeting, world.tara, "Calls after hours", case=world.tara_case)
+    second = submit(meeting, world.theo, "Skipped group twice")
+    services.meeting_start(meeting=meeting, by=world.lena)
+    services.agenda_item_discuss(
+        item=first, by=world.lena, outcome="A coaching plan.", actual_minutes=12
+    )
+    body = signed_in(client, world.sam).get(meeting_url(meeting, "agenda/")).json()
+    assert [(row["id"], row["position"]) for row in body["items"]] == [(str(second.public_id), 1)]
+    [settled] = body["settled"]
+    assert (settled["id"], settled["status"], settled["position"]) == (
+        str(first.public_id),
+        "DISCUSSED",
+        None,
+    )
+    assert (settled["outcome"], settled["case_code"]) == ("A coaching plan.", world.tara_case.code)
+
+
 def test_submitting_after_the_cutoff_says_where_the_item_went(client, world):
     meeting = meeting_on(world.alpha, dt.timedelta(hours=3))
     following = upcoming(world, days=7)

@@ -255,12 +255,16 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         settled = sorted(
             (item for item in items if item.pk not in waiting), key=services.agenda.order_key
         )
-        context = {"positions": positions}
+        # One serializer for both lists: its fields are built once, not twice.
+        rendered = AgendaItemSerializer(
+            [*agenda.items, *settled], many=True, context={"positions": positions}
+        ).data
+        waiting_count = len(agenda.items)
         return Response(
             {
                 "meeting": str(meeting.public_id),
-                "items": AgendaItemSerializer(agenda.items, many=True, context=context).data,
-                "settled": AgendaItemSerializer(settled, many=True, context=context).data,
+                "items": rendered[:waiting_count],
+                "settled": rendered[waiting_count:],
                 "minutes_requested": agenda.minutes_requested,
                 "meeting_minutes": agenda.meeting_minutes,
                 "over_by": agenda.over_by,
