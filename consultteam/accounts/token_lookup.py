@@ -42,6 +42,7 @@ def _defined(key_hash: str) -> Any:
     user = OuterRef("user_id")
     return (
         ApiToken.objects.filter(key_hash=key_hash)
+        .order_by()  # the key's hash is unique: ApiToken's ordering would only cost a sort
         .annotate(
             user_is_member=Exists(Membership.objects.filter(user_id=user, is_active=True)),
             user_has_device=Exists(TOTPDevice.objects.filter(user_id=user, confirmed=True)),
