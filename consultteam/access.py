@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -61,6 +62,12 @@ def compiled_once(
             # two joins and a sort) in every rule that uses it.
             sql, params = build(_SOMEONE, *shape).order_by().query.sql_with_params()
             places = [i for i, value in enumerate(params) if value == _SOMEONE]
+            if not places:
+                # The person's id was not kept as a parameter: the text would answer the same
+                # rows for everyone. Refuse at once rather than run it.
+                raise ImproperlyConfigured(
+                    f"{build.__name__} does not filter on the person's id as a parameter."
+                )
             compiled[key] = (sql, tuple(params), places)
         sql, params, places = compiled[key]
         values = list(params)

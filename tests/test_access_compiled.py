@@ -3,8 +3,11 @@ for every person of the cast, and only the person's id changes between people.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 from consultteam import access
@@ -84,3 +87,16 @@ def test_compiled_subqueries_carry_no_ordering(world):
     ]
     for subquery in compiled:
         assert "ORDER BY" not in subquery.sql.upper(), subquery.sql
+
+
+def test_a_builder_that_ignores_the_person_is_refused():
+    """Compiled without the person's id among its parameters, a subquery would give everyone
+    the same rows: compiled_once refuses it instead of running it."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    @access.compiled_once
+    def everyone(person_id: int) -> QuerySet[Any, Any]:
+        return Team.objects.values("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="everyone"):
+        everyone(1)
