@@ -279,6 +279,39 @@ def test_the_note_taker_records_an_action(client, world, meetings):
     assert "No owner" in _text(refused)
 
 
+def test_an_action_added_through_htmx_answers_its_section_alone(client, world, meetings):
+    """On the run page the action form posts through htmx and only its section is swapped, so
+    an outcome being typed in the discuss form above is not lost to a reload."""
+    theo = _holder(meetings.first, MeetingRole.NOTE_TAKER)
+    client = _as(client, theo)
+    page = _text(client.get(_url("meeting-run", meetings.first)))
+    assert 'hx-target="#run-actions"' in page
+    assert "vendor/htmx.min.js" in page
+    url = _url("action-item-new", meetings.first)
+
+    added = client.post(
+        url,
+        {"owner": str(world.tara.public_id), "description": "Bring the diary cards"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert added.status_code == 200
+    assert added["Vary"].count("HX-Request") == 1
+    section = _text(added)
+    assert "{#" not in section
+    assert "<html" not in section
+    assert 'id="run-actions"' in section
+    assert "Bring the diary cards" in section
+    assert "Action recorded for Tara." in section
+    assert ActionItem.objects.get().owner == world.tara
+
+    refused = client.post(url, {"description": "No owner"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400
+    assert "<html" not in _text(refused)
+    assert "The action was not recorded" in _text(refused)
+    assert "No owner" in _text(refused)  # what was typed comes back
+    assert ActionItem.objects.count() == 1
+
+
 def test_the_observer_flags_in_two_clicks_and_others_may_not(client, world, meetings):
     observer = _holder(meetings.first, MeetingRole.OBSERVER)
     assert observer == world.tara

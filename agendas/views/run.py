@@ -51,6 +51,7 @@ from agendas.views._common import (
     visible_meeting,
 )
 from cases.views._attempt import attempt
+from cases.views._common import is_htmx, varies_with_htmx
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 
@@ -229,10 +230,37 @@ def action_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
         )
     form = _action_form(meeting, request.POST)
     added = attempt(form, lambda data: services.action_item_add(meeting=meeting, by=user, **data))
+    if is_htmx(request):
+        # Only the section changes, so an outcome being typed on the page is kept.
+        if not added.done:
+            return _actions_section(request, meeting, form, status=added.status)
+        fresh = _action_form(meeting)
+        fresh.initial["agenda_item"] = request.POST.get("agenda_item", "")
+        recorded = f"Action recorded for {added.result.owner.display_name}."
+        return _actions_section(request, meeting, fresh, recorded=recorded)
     if added.done:
         messages.success(request, f"Action recorded for {added.result.owner.display_name}.")
-        return _to_run(meeting, "actions-heading")
-    return run_page(request, user, meeting, status=added.status, action_form=form)
+        return varies_with_htmx(_to_run(meeting, "actions-heading"))
+    return varies_with_htmx(run_page(request, user, meeting, status=added.status, action_form=form))
+
+
+def _actions_section(
+    request: HttpRequest,
+    meeting: Meeting,
+    form: ActionItemForm,
+    *,
+    status: int = 200,
+    recorded: str = "",
+) -> HttpResponse:
+    """The run page's action items alone (templates/agendas/_run_actions.html), for htmx."""
+    context = {
+        "meeting": meeting,
+        "open_meeting": meeting.status in OPEN_MEETING_STATUSES,
+        "action_form": form,
+        "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
+        "recorded": recorded,
+    }
+    return varies_with_htmx(render(request, "agendas/_run_actions.html", context, status=status))
 
 
 @login_required

@@ -52,11 +52,16 @@ def test_team_leader_runs_a_meeting_to_completion(journey, world, alpha_meetings
     # The first item: what came of it, and an action for Tara.
     now = page.locator("section", has=page.locator("#current-heading"))
     expect(now).to_contain_text("Urges to self-harm after the group")
+    outcome = "A safety plan review before Friday's group."
+    page.get_by_label("What came of it").fill(outcome)
     page.get_by_label("Owner").select_option(label="Tara")
     page.get_by_label("What they will do").fill(ACTION)
     page.get_by_role("button", name="Add the action").click()
-    expect(page.locator(".messages")).to_be_visible()
-    page.get_by_label("What came of it").fill("A safety plan review before Friday's group.")
+    expect(page.locator("#run-actions .record-list")).to_contain_text(ACTION)
+    # Added in place (htmx): the outcome typed above is still there, the action form is empty.
+    expect(page.get_by_label("What came of it")).to_have_value(outcome)
+    expect(page.get_by_label("What they will do")).to_have_value("")
+    expect(page.locator("#actions-heading")).to_be_focused()
     page.get_by_label("Minutes it took").fill("18")
     journey.step("the first item with an action", docs=True)
     page.get_by_role("button", name="Discussed").click()
