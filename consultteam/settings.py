@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # After the session limits (an expired session is anonymous by then): holds a person who
     # owes a second factor, or must enrol one, to the two-factor pages.
     "consultteam.accounts.middleware.TwoFactorRequiredMiddleware",
+    # The person's own time zone for their pages (their setting); UTC otherwise.
+    "consultteam.accounts.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
     "axes.middleware.AxesMiddleware",

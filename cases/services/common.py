@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils import timezone
+
+from consultteam.accounts.models import User
+from consultteam.accounts.time_zones import person_today
 
 
 def refuse(message: str) -> PermissionDenied:
@@ -19,8 +21,11 @@ def first_of_month(day: dt.date | None) -> dt.date | None:
     return day.replace(day=1) if day is not None else None
 
 
-def not_in_future(day: dt.date, field: str) -> None:
-    if day > timezone.localdate():
+def not_in_future(day: dt.date, field: str, *, person: User) -> None:
+    """Refuse a day after today where ``person`` is (their own time zone): in Tokyo it is
+    already tomorrow while UTC is still on today, and that clinician's today is not the
+    future."""
+    if day > person_today(person):
         raise ValidationError({field: "This date is in the future; record what has happened."})
 
 

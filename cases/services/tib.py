@@ -94,7 +94,7 @@ def tib_log(
     if not can_log_tib(by, team, actor, case):
         raise refuse("You cannot log this TIB for this team or case.")
     _check_category(actor, category)
-    not_in_future(occurred_on, "occurred_on")
+    not_in_future(occurred_on, "occurred_on", person=by)
     entry = TIBEntry(
         team=team,
         case=case,
@@ -158,7 +158,7 @@ def tib_update(
     citations = {name: changes.pop(name) for name in CITATION_FIELDS if name in changes}
     apply_changes(entry, changes, TIB_FIELDS)
     _check_category(entry.actor, entry.category)
-    not_in_future(entry.occurred_on, "occurred_on")
+    not_in_future(entry.occurred_on, "occurred_on", person=by)
     save_valid(entry, update_fields=[*changes, "updated_at"])
     if citations:
         cite(entry, **citations, audit_change=True)

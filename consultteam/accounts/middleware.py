@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from consultteam.accounts import two_factor
 from consultteam.accounts.models import User
@@ -29,6 +30,7 @@ from consultteam.accounts.services import (
     user_session_expire,
     user_session_seen,
 )
+from consultteam.accounts.time_zones import zone_of
 
 SIGNED_IN_AT = "consultteam.signed_in_at"
 LAST_SEEN_AT = "consultteam.last_seen_at"
@@ -192,3 +194,27 @@ class TwoFactorRequiredMiddleware:
         if request.method == "GET" and route == "two-factor-verify":
             url += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(url)
+
+
+class PersonTimeZoneMiddleware:
+    """Pages in the signed-in person's own zone (their setting, which says so): the times they
+    show and the "today" of date pickers and form checks. Meeting times keep naming the team's
+    zone, as the templates ask. The API keeps UTC (its times are ISO 8601 with a Z); its
+    services decide what is in the future with the person's zone all the same."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            isinstance(user, User)
+            and user.is_authenticated
+            and not request.path_info.startswith("/api/")
+        ):
+            timezone.activate(zone_of(user))
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is per thread: the next request on it must not inherit this person's.
+            timezone.deactivate()
