@@ -18,6 +18,7 @@ from agendas.choices import (
     FlagReason,
     HelpWanted,
     ItemType,
+    LocationKind,
     MeetingRole,
     Section,
     Urgency,
@@ -60,6 +61,36 @@ class MeetingsPlanForm(PageForm):
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class MeetingSettingsForm(PageForm):
+    """How the team's meetings run: which roles go round, and where it meets."""
+
+    rotating_roles = forms.MultipleChoiceField(
+        choices=MeetingRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles that go round the members",
+        help_text=(
+            "Each meeting, these pass to the next member in turn. A role left out is not "
+            "handed out by rotation: you give it by hand on the meeting's page."
+        ),
+    )
+    location_kind = forms.ChoiceField(choices=LocationKind.choices, label="Where the team meets")
+    join_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Video link",
+        help_text="For video and hybrid meetings: the address members join at.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("location_kind") in {LocationKind.VIDEO, LocationKind.HYBRID} and not data.get(
+            "join_link"
+        ):
+            self.add_error("join_link", "Give the video link members join at, or choose In person.")
+        return data
 
 
 class AbsenceForm(PageForm):

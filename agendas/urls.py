@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:meeting_id>/minutes.pdf", views.meeting_minutes_pdf, name="meeting-minutes-pdf"),
     path("<uuid:meeting_id>/record/", views.meeting_record_page, name="meeting-record"),
     path("teams/<uuid:team_id>/past/", views.meeting_past, name="meeting-past"),
+    path(
+        "teams/<uuid:team_id>/settings/",
+        views.team_meeting_settings,
+        name="team-meeting-settings",
+    ),
     path("<uuid:meeting_id>/reschedule/", views.meeting_reschedule, name="meeting-reschedule"),
     path("<uuid:meeting_id>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("<uuid:meeting_id>/attendance/", views.attendance_record, name="attendance-record"),

@@ -15,6 +15,7 @@ from agendas.choices import (
     ActionStatus,
     AttendanceStatus,
     ItemStatus,
+    MeetingRole,
     MeetingStatus,
 )
 from agendas.models import (
@@ -51,6 +52,33 @@ MAX_WEEKS = 52
 def meeting_settings_of(team: Team) -> TeamMeetingSettings:
     """The team's meeting settings, made with the defaults the first time. Safe to run twice."""
     settings, _ = TeamMeetingSettings.objects.get_or_create(team=team)
+    return settings
+
+
+@transaction.atomic
+def meeting_settings_update(
+    *,
+    team: Team,
+    by: User,
+    rotating_roles: list[str],
+    location_kind: str,
+    join_link: str = "",
+) -> TeamMeetingSettings:
+    """Which meeting roles go round the members in turn, and where the team meets: for the
+    meetings planned and rotated from now on (meetings already planned keep their place; roles
+    already held stay). The team leader only. Audited as a change (by the registry). Safe to
+    run twice."""
+    if not can_plan_meetings(by, team):
+        raise refuse("Only the team leader changes how the team's meetings run.")
+    unknown = sorted(set(rotating_roles) - set(MeetingRole.values))
+    if unknown:
+        raise ValidationError({"rotating_roles": f"There is no meeting role {unknown[0]}."})
+    settings = TeamMeetingSettings.objects.select_for_update().get(pk=meeting_settings_of(team).pk)
+    # Kept in the roles' own order, so the same choice always reads the same.
+    settings.rotating_roles = [role for role in MeetingRole.values if role in rotating_roles]
+    settings.location_kind = location_kind
+    settings.join_link = join_link
+    save_valid(settings)
     return settings
 
 

@@ -39,6 +39,7 @@ from agendas.views.run import (
     meeting_start,
     observer_flag_new,
 )
+from agendas.views.team_settings import team_meeting_settings
 
 __all__ = [
     "action_item_new",
@@ -72,4 +73,5 @@ __all__ = [
     "meetings_plan",
     "observer_flag_acknowledge",
     "observer_flag_new",
+    "team_meeting_settings",
 ]

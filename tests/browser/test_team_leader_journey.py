@@ -104,3 +104,30 @@ def test_team_leader_runs_a_meeting_to_completion(journey, world, alpha_meetings
         "Which skills handout for a new group": ItemStatus.CARRIED_OVER,
     }
     assert ActionItem.objects.filter(meeting=alpha_meetings.second, description=ACTION).exists()
+
+
+def test_team_leader_sets_how_the_meetings_run(journey, world, alpha_meetings):
+    page = journey.page
+    journey.sign_in(world.lena)
+    journey.step("home")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    journey.step("meetings, with the settings of each team led")
+    page.get_by_role("link", name="Meeting settings").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("meetings run")
+    journey.step("the meeting settings")
+
+    page.get_by_label("Mindfulness leader").uncheck()
+    journey.allow(400, "/settings/")  # the video link left out, on purpose
+    page.get_by_label("Where the team meets").select_option(label="Video call")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".form-errors")).to_contain_text("The settings were not saved")
+    expect(page.get_by_label("Mindfulness leader")).not_to_be_checked()  # what was chosen stays
+    journey.step("a video meeting needs its link")
+
+    page.get_by_label("Video link").fill("https://video.example.org/alpha-team")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
+    journey.step("saved")
+    saved = services.meeting_settings_of(world.alpha)
+    assert "MINDFULNESS_LEADER" not in saved.rotating_roles
+    assert saved.join_link == "https://video.example.org/alpha-team"

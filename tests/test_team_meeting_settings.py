@@ -1,0 +1,97 @@
+"""The team leader's meeting settings page: which roles rotate and where the team meets. Only
+the team's leader may change them; a refused change is a 400 that says what to fix and saves
+nothing; a saved change is audited and used by the next rotation and planning."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from agendas import services
+from agendas.choices import LocationKind, MeetingRole
+from agendas.models import TeamMeetingSettings
+from consultteam.audit.models import Action, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(team) -> str:
+    return reverse("team-meeting-settings", args=[team.public_id])
+
+
+def test_the_leader_sees_the_current_settings_and_others_may_not(client, world):
+    client.force_login(world.lena)
+    page = client.get(_url(world.alpha))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="rotating_roles" value="OBSERVER"' in html
+    assert "Where the team meets" in html
+    listing = client.get(reverse("meeting-list")).content.decode()
+    assert _url(world.alpha) in listing
+
+    client.force_login(world.tara)  # a therapist of the team
+    assert client.get(_url(world.alpha)).status_code == 403
+    assert client.post(_url(world.alpha), {"location_kind": "VIDEO"}).status_code == 403
+    client.force_login(world.olga)  # another team's member
+    assert client.get(_url(world.alpha)).status_code == 404
+
+
+def test_a_saved_change_is_audited_and_used_by_the_next_rotation(client, world):
+    client.force_login(world.lena)
+    response = client.post(
+        _url(world.alpha),
+        {
+            "rotating_roles": [MeetingRole.OBSERVER, MeetingRole.NOTE_TAKER],
+            "location_kind": LocationKind.VIDEO,
+            "join_link": "https://video.example.org/alpha-team",
+        },
+    )
+    assert response.status_code == 302
+    saved = TeamMeetingSettings.objects.get(team=world.alpha)
+    # In the roles' own order, whatever order they were sent in.
+    assert saved.rotating_roles == [
+        role for role in MeetingRole.values if role in {"OBSERVER", "NOTE_TAKER"}
+    ]
+    assert (saved.location_kind, saved.join_link) == (
+        LocationKind.VIDEO,
+        "https://video.example.org/alpha-team",
+    )
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, object_type="agendas.teammeetingsettings", team=world.alpha
+    ).exists()
+
+    planned = services.meetings_plan(team=world.alpha, by=world.lena, weeks=2)
+    assert planned
+    assert {m.location_kind for m in planned} == {LocationKind.VIDEO}
+    services.roles_rotate(meeting=planned[0], by=world.lena)
+    rotated = set(planned[0].roles.values_list("role", flat=True))
+    assert rotated <= {MeetingRole.OBSERVER, MeetingRole.NOTE_TAKER}
+    assert rotated
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"location_kind": "VIDEO", "join_link": ""}, "join_link", "video link"),
+        ({"location_kind": "IN_PERSON", "join_link": "not a link"}, "join_link", "valid URL"),
+        ({"location_kind": "ON_THE_MOON"}, "location_kind", "valid choice"),
+        ({"location_kind": "IN_PERSON", "rotating_roles": ["CHAIR"]}, "rotating_roles", "CHAIR"),
+    ],
+)
+def test_a_refused_change_says_what_to_fix_and_saves_nothing(client, world, data, field, words):
+    before = list(TeamMeetingSettings.objects.values())
+    client.force_login(world.lena)
+    response = client.post(_url(world.alpha), data)
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert "The settings were not saved" in response.content.decode()
+    assert list(TeamMeetingSettings.objects.values()) == before
+
+
+def test_the_service_refuses_anyone_but_the_leader(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.meeting_settings_update(
+            team=world.alpha, by=world.tara, rotating_roles=[], location_kind="IN_PERSON"
+        )
