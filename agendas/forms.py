@@ -84,14 +84,6 @@ class MeetingSettingsForm(PageForm):
         help_text="For video and hybrid meetings: the address members join at.",
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("location_kind") in {LocationKind.VIDEO, LocationKind.HYBRID} and not data.get(
-            "join_link"
-        ):
-            self.add_error("join_link", "Give the video link members join at, or choose In person.")
-        return data
-
 
 class AbsenceForm(PageForm):
     """Notice of absence: for oneself, or (the team leader) for a member of the team."""

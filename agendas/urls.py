@@ -70,4 +70,9 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="api-observer-summary",
     ),
     path("calendar-feed/", api.CalendarFeedView.as_view(), name="api-calendar-feed"),
+    path(
+        "teams/<uuid:team_id>/meeting-settings/",
+        api.TeamMeetingSettingsView.as_view(),
+        name="api-team-meeting-settings",
+    ),
 ]

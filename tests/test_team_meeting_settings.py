@@ -95,3 +95,50 @@ def test_the_service_refuses_anyone_but_the_leader(world):
         services.meeting_settings_update(
             team=world.alpha, by=world.tara, rotating_roles=[], location_kind="IN_PERSON"
         )
+
+
+# --- The API ------------------------------------------------------------------------------------
+
+
+def _api(team) -> str:
+    return f"/api/v1/teams/{team.public_id}/meeting-settings/"
+
+
+def test_the_api_reads_the_defaults_without_writing_and_the_leader_changes_them(client, world):
+    client.force_login(world.tara)
+    read = client.get(_api(world.alpha))
+    assert read.status_code == 200
+    assert read.json()["location_kind"] == "IN_PERSON"
+    assert "OBSERVER" in read.json()["rotating_roles"]
+    assert not TeamMeetingSettings.objects.filter(team=world.alpha).exists()
+    refused = client.patch(_api(world.alpha), {"join_link": ""}, content_type="application/json")
+    assert refused.status_code == 403
+
+    client.force_login(world.lena)
+    changed = client.patch(
+        _api(world.alpha),
+        {"location_kind": "HYBRID", "join_link": "https://video.example.org/alpha"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["location_kind"] == "HYBRID"
+    assert changed.json()["rotating_roles"] == read.json()["rotating_roles"]  # left as it was
+
+    client.force_login(world.olga)
+    assert client.get(_api(world.alpha)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"location_kind": "VIDEO", "join_link": ""}, "join_link"),
+        ({"rotating_roles": ["CHAIR"]}, "rotating_roles"),
+        ({"join_link": "not a link"}, "join_link"),
+    ],
+)
+def test_the_api_refuses_bad_settings_with_a_400_naming_the_field(client, world, data, field):
+    client.force_login(world.lena)
+    response = client.patch(_api(world.alpha), data, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not TeamMeetingSettings.objects.filter(team=world.alpha).exists()

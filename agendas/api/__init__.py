@@ -16,6 +16,7 @@ from agendas.api.items import (
     ObserverSummaryView,
 )
 from agendas.api.meetings import MeetingViewSet
+from agendas.api.team_settings import TeamMeetingSettingsView
 
 __all__ = [
     "ActionItemViewSet",
@@ -25,6 +26,7 @@ __all__ = [
     "MeetingViewSet",
     "ObserverFlagViewSet",
     "ObserverSummaryView",
+    "TeamMeetingSettingsView",
     "action_items_query",
     "agenda_items_of",
 ]

@@ -15,6 +15,7 @@ from agendas.choices import (
     ActionStatus,
     AttendanceStatus,
     ItemStatus,
+    LocationKind,
     MeetingRole,
     MeetingStatus,
 )
@@ -73,6 +74,10 @@ def meeting_settings_update(
     unknown = sorted(set(rotating_roles) - set(MeetingRole.values))
     if unknown:
         raise ValidationError({"rotating_roles": f"There is no meeting role {unknown[0]}."})
+    if location_kind in {LocationKind.VIDEO, LocationKind.HYBRID} and not join_link:
+        raise ValidationError(
+            {"join_link": "Give the video link members join at, or choose In person."}
+        )
     settings = TeamMeetingSettings.objects.select_for_update().get(pk=meeting_settings_of(team).pk)
     # Kept in the roles' own order, so the same choice always reads the same.
     settings.rotating_roles = [role for role in MeetingRole.values if role in rotating_roles]

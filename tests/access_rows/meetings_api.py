@@ -213,4 +213,13 @@ ROWS: list[Row] = [
         data={"repair_note": "Reworded as what happened."},
     ),
     Row("api-observer-summary", "GET", API_MEMBERS_OF_ALPHA, team_kwargs),
+    # How the team's meetings run: whoever sees the team reads it (Ada, staff, sees every
+    # team); only its leader changes it (an empty change is a 200 that changes nothing).
+    Row("api-team-meeting-settings", "GET", {**API_MEMBERS_OF_ALPHA, "ada": 200}, team_kwargs),
+    Row(
+        "api-team-meeting-settings",
+        "PATCH",
+        every(403, lena=200, olga=404, fern=404, **API_SIGNED_OUT),
+        team_kwargs,
+    ),
 ]

@@ -60,6 +60,10 @@ ROWS: list[Row] = [
     # The meeting is not completed yet: its members are sent to the meeting's page.
     Row("meeting-record", "GET", _alpha(302, "tara", "theo", "lena", "sam"), meeting_kwargs),
     Row("meeting-past", "GET", MEMBERS_OF_ALPHA, team_kwargs),
+    # How the team's meetings run: the team leader (the empty form is a 400). Ada, staff, sees
+    # every team but leads none of them.
+    Row("team-meeting-settings", "GET", {**_alpha(200, "lena"), "ada": 403}, team_kwargs),
+    Row("team-meeting-settings", "POST", {**_alpha(400, "lena"), "ada": 403}, team_kwargs),
     # The team leader reschedules and cancels; the empty posts are 400s.
     Row("meeting-reschedule", "GET", _alpha(200, "lena"), meeting_kwargs),
     Row("meeting-reschedule", "POST", _alpha(400, "lena"), meeting_kwargs),

@@ -1,0 +1,75 @@
+"""How a team's meetings run, in the API: which roles rotate, where it meets. Anyone who can see
+the team reads it; the team leader changes it (the service checks)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agendas import services
+from agendas.choices import LocationKind, MeetingRole
+from agendas.models import TeamMeetingSettings
+from agendas.permissions import can_list_meetings
+from consultteam.access import ActionRules
+from consultteam.accounts.models import User
+from consultteam.teams.models import Team
+
+TEAM_ID = OpenApiParameter(
+    "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."
+)
+
+
+class MeetingSettingsSerializer(serializers.Serializer[Any]):
+    rotating_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeetingRole.choices),
+        help_text="The meeting roles that go round the members in turn, in the roles' order.",
+    )
+    location_kind = serializers.ChoiceField(choices=LocationKind.choices)
+    join_link = serializers.URLField(
+        allow_blank=True, help_text="For video and hybrid meetings (required for them)."
+    )
+
+
+class TeamMeetingSettingsView(APIView):
+    """GET: the settings (the defaults for a team that never changed them). PATCH: change any
+    of them, for the meetings planned and rotated from now on; the team leader only (403)."""
+
+    permission_classes = [ActionRules]
+    rules: ClassVar = {"get": can_list_meetings, "patch": can_list_meetings}
+
+    def _team(self, request: Request, team_id: str) -> Team:
+        team = Team.objects.visible_to(request.user).filter(public_id=team_id).first()
+        if team is None:
+            raise Http404
+        return team
+
+    def _current(self, team: Team) -> TeamMeetingSettings:
+        # Read, not created: reading never writes.
+        return TeamMeetingSettings.objects.filter(team=team).first() or TeamMeetingSettings()
+
+    @extend_schema(parameters=[TEAM_ID], responses={200: MeetingSettingsSerializer})
+    def get(self, request: Request, team_id: str) -> Response:
+        return Response(MeetingSettingsSerializer(self._current(self._team(request, team_id))).data)
+
+    @extend_schema(
+        parameters=[TEAM_ID],
+        request=MeetingSettingsSerializer,
+        responses={200: MeetingSettingsSerializer},
+    )
+    def patch(self, request: Request, team_id: str) -> Response:
+        team = self._team(request, team_id)
+        body = MeetingSettingsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        current = MeetingSettingsSerializer(self._current(team)).data
+        assert isinstance(request.user, User)  # ActionRules let only an active person through
+        saved = services.meeting_settings_update(
+            team=team, by=request.user, **{**current, **body.validated_data}
+        )
+        return Response(MeetingSettingsSerializer(saved).data)
