@@ -142,3 +142,12 @@ def test_the_api_refuses_bad_settings_with_a_400_naming_the_field(client, world,
     assert response.status_code == 400
     assert field in response.json()
     assert not TeamMeetingSettings.objects.filter(team=world.alpha).exists()
+
+
+def test_the_api_refuses_a_name_it_does_not_know(client, world):
+    client.force_login(world.lena)
+    response = client.patch(
+        _api(world.alpha), {"meets_on_the_moon": True}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "meets_on_the_moon" in response.json()

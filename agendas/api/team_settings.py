@@ -3,7 +3,7 @@ the team reads it; the team leader changes it (the service checks)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +17,7 @@ from agendas import services
 from agendas.choices import LocationKind, MeetingRole
 from agendas.models import TeamMeetingSettings
 from agendas.permissions import can_list_meetings
+from cases.serializers import EnumField, Input
 from consultteam.access import ActionRules
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
@@ -26,15 +27,19 @@ TEAM_ID = OpenApiParameter(
 )
 
 
-class MeetingSettingsSerializer(serializers.Serializer[Any]):
+class MeetingSettingsSerializer(serializers.Serializer[TeamMeetingSettings]):
     rotating_roles = serializers.ListField(
-        child=serializers.ChoiceField(choices=MeetingRole.choices),
+        child=EnumField(MeetingRole),
         help_text="The meeting roles that go round the members in turn, in the roles' order.",
     )
-    location_kind = serializers.ChoiceField(choices=LocationKind.choices)
+    location_kind = EnumField(LocationKind)
     join_link = serializers.URLField(
         allow_blank=True, help_text="For video and hybrid meetings (required for them)."
     )
+
+
+class MeetingSettingsInput(Input, MeetingSettingsSerializer):
+    """A change: any of the settings, and nothing else (an unknown name is a 400)."""
 
 
 class TeamMeetingSettingsView(APIView):
@@ -60,12 +65,12 @@ class TeamMeetingSettingsView(APIView):
 
     @extend_schema(
         parameters=[TEAM_ID],
-        request=MeetingSettingsSerializer,
+        request=MeetingSettingsInput,
         responses={200: MeetingSettingsSerializer},
     )
     def patch(self, request: Request, team_id: str) -> Response:
         team = self._team(request, team_id)
-        body = MeetingSettingsSerializer(data=request.data, partial=True)
+        body = MeetingSettingsInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         current = MeetingSettingsSerializer(self._current(team)).data
         assert isinstance(request.user, User)  # ActionRules let only an active person through
