@@ -124,17 +124,37 @@ def test_redis_url_must_be_redis(monkeypatch):
     assert env.redis_url("CT_REDIS") == "redis://127.0.0.1:6379/3"
 
 
-def _import_settings(extra_env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run_without_secret(
+    command: list[str], extra_env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     clean.update({"DATA_DIR": str(tmp_path), **extra_env})
     return subprocess.run(
-        [sys.executable, "-c", "import consultteam.settings"],
+        [sys.executable, *command],
         env=clean,
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
     )
+
+
+def _import_settings(extra_env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return _run_without_secret(["-c", "import consultteam.settings"], extra_env, tmp_path)
+
+
+def test_comparing_models_with_migrations_needs_no_secret_and_nothing_else_runs_without(tmp_path):
+    """A hook or CI step checks migrations with no secret to give; every other command still
+    refuses to start without one."""
+    migrations = _run_without_secret(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], {}, tmp_path
+    )
+    assert migrations.returncode == 0, migrations.stderr
+    assert "No changes detected" in migrations.stdout
+    other = _run_without_secret(["manage.py", "check"], {}, tmp_path)
+    assert other.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) is required" in other.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_in_production(tmp_path):

@@ -55,13 +55,13 @@ class TeamMeetingSettingsView(APIView):
             raise Http404
         return team
 
-    def _current(self, team: Team) -> TeamMeetingSettings:
-        # Read, not created: reading never writes.
-        return TeamMeetingSettings.objects.filter(team=team).first() or TeamMeetingSettings()
-
     @extend_schema(parameters=[TEAM_ID], responses={200: MeetingSettingsSerializer})
     def get(self, request: Request, team_id: str) -> Response:
-        return Response(MeetingSettingsSerializer(self._current(self._team(request, team_id))).data)
+        return Response(
+            MeetingSettingsSerializer(
+                services.meeting_settings_shown(self._team(request, team_id))
+            ).data
+        )
 
     @extend_schema(
         parameters=[TEAM_ID],
@@ -72,7 +72,7 @@ class TeamMeetingSettingsView(APIView):
         team = self._team(request, team_id)
         body = MeetingSettingsInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        current = MeetingSettingsSerializer(self._current(team)).data
+        current = MeetingSettingsSerializer(services.meeting_settings_shown(team)).data
         assert isinstance(request.user, User)  # ActionRules let only an active person through
         saved = services.meeting_settings_update(
             team=team, by=request.user, **{**current, **body.validated_data}

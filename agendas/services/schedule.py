@@ -56,6 +56,12 @@ def meeting_settings_of(team: Team) -> TeamMeetingSettings:
     return settings
 
 
+def meeting_settings_shown(team: Team) -> TeamMeetingSettings:
+    """The team's meeting settings to show: the defaults, unsaved, for a team that never changed
+    them (reading never writes, unlike `meeting_settings_of`)."""
+    return TeamMeetingSettings.objects.filter(team=team).first() or TeamMeetingSettings(team=team)
+
+
 @transaction.atomic
 def meeting_settings_update(
     *,

@@ -118,12 +118,11 @@ def run_page(
         "writes": writes,
         "flags": flags,
         "discuss_form": discuss_form or AgendaItemDiscussForm(),
-        "action_form": action_form,
         "flag_form": flag_form or ObserverFlagForm(),
         "flag_reasons": FlagReason.choices,
         "minutes_form": minutes_form
         or MinutesForm(initial={"minutes_text": meeting.minutes_text, "version": meeting.version}),
-        "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
+        **_actions_context(meeting, action_form),
         "attendance": Attendance.objects.filter(meeting=meeting).select_related("member"),
         "attendance_form": attendance_form,
         "flag_rows": flag_rows,
@@ -256,11 +255,18 @@ def _actions_section(
     context = {
         "meeting": meeting,
         "open_meeting": meeting.status in OPEN_MEETING_STATUSES,
-        "action_form": form,
-        "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
         "recorded": recorded,
+        **_actions_context(meeting, form),
     }
     return varies_with_htmx(render(request, "agendas/_run_actions.html", context, status=status))
+
+
+def _actions_context(meeting: Meeting, form: ActionItemForm | None) -> dict[str, Any]:
+    """What the action items section shows, on the run page and in its htmx answer."""
+    return {
+        "action_form": form,
+        "actions": ActionItem.objects.filter(meeting=meeting).select_related("owner"),
+    }
 
 
 @login_required

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from agendas import services
 from agendas.forms import MeetingSettingsForm
-from agendas.models import TeamMeetingSettings
 from agendas.permissions import can_plan_meetings
 from agendas.views._common import person
 from cases.views._attempt import attempt
@@ -41,8 +40,7 @@ def team_meeting_settings(request: HttpRequest, team_id: uuid.UUID) -> HttpRespo
             return redirect("team-meeting-settings", team_id=team.public_id)
         status = saved.status
     else:
-        # Read, not created: a team that never changed them shows the defaults.
-        current = TeamMeetingSettings.objects.filter(team=team).first() or TeamMeetingSettings()
+        current = services.meeting_settings_shown(team)
         form = MeetingSettingsForm(
             initial={
                 "rotating_roles": current.rotating_roles,
