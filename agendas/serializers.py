@@ -40,6 +40,7 @@ from agendas.models import (
 )
 from cases.choices import TargetLevel
 from cases.serializers import EnumField, Input
+from consultteam.lean import Lean
 from consultteam.reference.models import AgreementCode
 
 # --- Meetings -----------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ class AttendanceInput(Input):
 # --- Agenda items -------------------------------------------------------------------------------
 
 
-class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
+class AgendaItemSerializer(Lean, serializers.ModelSerializer[AgendaItem]):
     """One item. Expects `case`, `submitter`, `tib_entry`, `chain_analysis` and
     `carried_from__meeting__team` fetched with it; `position` comes from the context's
     `positions` (its place on the agenda, or null when it is no longer waiting)."""

@@ -48,6 +48,7 @@ from cases.models import (
     ChainLink,
     TIBEntry,
 )
+from consultteam.lean import Lean
 from consultteam.reference.models import Agreement, Assumption
 
 
@@ -229,7 +230,7 @@ def with_citations(rows: QuerySet[_Cites]) -> QuerySet[_Cites]:
 # --- Cases --------------------------------------------------------------------------------------
 
 
-class CaseSerializer(serializers.ModelSerializer[Case]):
+class CaseSerializer(Lean, serializers.ModelSerializer[Case]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
     primary_therapist = serializers.UUIDField(source="primary_therapist.public_id", read_only=True)
@@ -321,7 +322,7 @@ class CoTherapistInput(Input):
 # --- The TIB log --------------------------------------------------------------------------------
 
 
-class TIBEntrySerializer(serializers.ModelSerializer[TIBEntry]):
+class TIBEntrySerializer(Lean, serializers.ModelSerializer[TIBEntry]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True, allow_null=True)
@@ -420,7 +421,7 @@ class TIBUpdateInput(Input):
 # --- Chain analyses -----------------------------------------------------------------------------
 
 
-class ChainLinkSerializer(serializers.ModelSerializer[ChainLink]):
+class ChainLinkSerializer(Lean, serializers.ModelSerializer[ChainLink]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = EnumField(LinkKind, read_only=True)
 
@@ -439,7 +440,7 @@ class ChainLinkSerializer(serializers.ModelSerializer[ChainLink]):
         read_only_fields = fields
 
 
-class ChainConsequenceSerializer(serializers.ModelSerializer[ChainConsequence]):
+class ChainConsequenceSerializer(Lean, serializers.ModelSerializer[ChainConsequence]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     timing = EnumField(ConsequenceTiming, read_only=True)
     locus = EnumField(ConsequenceLocus, read_only=True)
@@ -470,7 +471,7 @@ _CHAIN_HEAD = [
 ]
 
 
-class ChainAnalysisListSerializer(serializers.ModelSerializer[ChainAnalysis]):
+class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[ChainAnalysis]):
     """One line of a list: no worksheet beyond the problem behaviour, no nested links.
     Expects the `link_count` annotation and `assumptions`, `agreements` prefetched."""
 

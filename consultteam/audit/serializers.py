@@ -3,9 +3,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from consultteam.audit.models import AuditEvent
+from consultteam.lean import Lean
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(Lean, serializers.ModelSerializer[AuditEvent]):
     actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
     actor_name = serializers.CharField(source="actor.display_name", read_only=True, default="")
     team = serializers.UUIDField(source="team.public_id", read_only=True, allow_null=True)
