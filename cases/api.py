@@ -18,7 +18,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -76,6 +75,7 @@ from consultteam.access import ActionRules, AnyUser, found_in_visible_to
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
 from consultteam.teams.models import Team
 
@@ -85,15 +85,6 @@ REFUSED = OpenApiResponse(description="You can see it, but your role cannot make
 STALE = OpenApiResponse(
     description="Someone saved the chain analysis after the version you name: reload first."
 )
-
-
-class NewestFirst(CursorPagination):
-    # Ids grow with time and never change, so the order is stable while rows are edited, and
-    # a cursor stays as fast deep into the list as on its first page.
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def _person(request: Request) -> User:

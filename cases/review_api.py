@@ -19,7 +19,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import services
-from cases.api import NewestFirst
 from cases.models import ChainAnalysis, Feedback, ReviewRequest, TIBEntry
 from cases.permissions import (
     can_list_feedback,
@@ -37,6 +36,7 @@ from cases.review_serializers import (
 from cases.serializers import with_citations
 from consultteam.access import ActionRules, AnyUser
 from consultteam.accounts.models import User
+from consultteam.pagination import NewestFirst
 
 REFUSED = OpenApiResponse(description="You can see it, but you cannot take this step.")
 OUT_OF_STEP = OpenApiResponse(

@@ -44,7 +44,7 @@ class PreferenceView(APIView):
         return Response(PreferenceSerializer(pref).data)
 
 
-class NewestFirst(CursorPagination):
+class LatestSentFirst(CursorPagination):
     ordering = ("-sent_at", "-id")
     page_size = 50
 
@@ -53,7 +53,7 @@ class NotificationList(generics.ListAPIView[Reminder]):
     """One's own reminders that have been sent, newest first."""
 
     serializer_class = NotificationSerializer
-    pagination_class = NewestFirst
+    pagination_class = LatestSentFirst
     permission_classes = [ActionRules]
     rules: ClassVar = {"get": can_manage_own_reminders}
 

@@ -31,13 +31,6 @@ class MeetingsInTimeOrder(CursorPagination):
     max_page_size = 200
 
 
-class NewestFirst(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class TextRenderer(BaseRenderer):
     """A document that is already text (or bytes): passed through as it is."""
 

@@ -18,7 +18,6 @@ from agendas import services
 from agendas.api.common import (
     LOCKED,
     REFUSED,
-    NewestFirst,
     member_named,
 )
 from agendas.models import ActionItem, AgendaItem, ObserverFlag
@@ -48,6 +47,7 @@ from agendas.serializers import (
 )
 from cases.api import _person
 from consultteam.access import ActionRules
+from consultteam.pagination import NewestFirst
 from consultteam.teams.models import Team
 
 # --- Agenda items -------------------------------------------------------------------------------

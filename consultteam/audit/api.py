@@ -7,22 +7,14 @@ from typing import ClassVar
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 
 from consultteam.access import ActionRules
 from consultteam.audit.filters import AuditFilter, cleaned_filters, filter_events
 from consultteam.audit.models import AuditEvent
 from consultteam.audit.permissions import can_view_audit_trail
 from consultteam.audit.serializers import AuditEventSerializer
+from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
-
-
-class NewestFirst(CursorPagination):
-    # Ids grow with time, and a cursor stays as fast on page 150 as on page 1.
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema(parameters=[AuditFilter])
