@@ -17,12 +17,12 @@ serializer cannot quietly render with another request's context.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
-from rest_framework.fields import SkipField, empty
+from rest_framework.fields import SkipField
 
 # Fields whose rendering reads the request from their context.
 _FROM_REQUEST = (relations.HyperlinkedRelatedField, drf_fields.FileField)
@@ -38,34 +38,22 @@ def _method_step(name: str, method_name: str) -> Step:
 
 
 def _read(field: drf_fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
-    """How ``field`` reads its value off a row: DRF's own walk along the source, with its
-    answers for a missing link (default, null, or leave the key out)."""
-    if type(field).get_attribute is not drf_fields.Field.get_attribute:
-        return field.get_attribute  # the field's own reading (CitedCodes)
+    """How ``field`` reads its value off a row: the field's own `get_attribute` (DRF's walk
+    along the source, with its answers for a missing link: default, null, or leave the key
+    out), short-cut for the common case of one plain attribute that is there."""
     attrs = field.source_attrs
-    if len(attrs) == 1:
-        attr = attrs[0]
+    if type(field).get_attribute is not drf_fields.Field.get_attribute or len(attrs) != 1:
+        return field.get_attribute
+    attr = attrs[0]
 
-        def read_one(row: Any) -> Any:
-            try:
-                value = getattr(row, attr)
-            except AttributeError:
-                return field.get_attribute(row)  # DRF's answer for what is not there
-            return value() if drf_fields.is_simple_callable(value) else value
-
-        return read_one
-
-    def read_path(row: Any) -> Any:
+    def read_one(row: Any) -> Any:
         try:
-            return drf_fields.get_attribute(row, attrs)
-        except (KeyError, AttributeError):
-            if field.default is not empty:
-                return field.get_default()
-            if field.allow_null:
-                return None
-            raise SkipField() from None
+            value = getattr(row, attr)
+        except AttributeError:
+            return field.get_attribute(row)  # DRF's answer for what is not there
+        return value() if drf_fields.is_simple_callable(value) else value
 
-    return read_path
+    return read_one
 
 
 def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any]) -> Step:
@@ -118,7 +106,7 @@ class Lean(serializers.Serializer[Any]):
     the fields built once per class (see the module's docstring). Writes and validation are
     the serializer's own."""
 
-    _plans: dict[type, tuple[Step, ...]] = {}
+    _plans: ClassVar[dict[type, tuple[Step, ...]]] = {}
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         cls = type(self)
