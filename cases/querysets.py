@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 
 from consultteam import access
@@ -37,33 +36,37 @@ if TYPE_CHECKING:
 CASE_GRANTS = ("view_case", "co_treat_case")
 
 
-def _granted_case_ids(user: User) -> tuple[RawSQL, RawSQL]:
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+def _case_grant_parts(person_id: int) -> list[models.QuerySet[Any, Any]]:
+    """Cases granted to the person one by one: directly, through a group, or by an unexpired
+    emergency (break-glass) access, which reads like a co-therapist's grant until it expires
+    (then 404 again). Expiry is compared with the database's clock, so the compiled text
+    holds no time of its own."""
+    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission, EmergencyAccess
 
-    return access.granted_ids(
-        user, CaseUserObjectPermission, CaseGroupObjectPermission, CASE_GRANTS
-    )
-
-
-@access.compiled_once
-def _emergency_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
-    """Cases the person reads through an unexpired emergency (break-glass) access: read like
-    a co-therapist's grant, until it expires (then 404 again). Expiry is compared with the
-    database's clock, so the compiled subquery holds no time of its own."""
-    from cases.models import EmergencyAccess
-
-    return EmergencyAccess.objects.filter(user_id=person_id, expires_at__gt=Now()).values("case_id")
+    return [
+        *access.grant_parts(
+            person_id, CaseUserObjectPermission, CaseGroupObjectPermission, CASE_GRANTS
+        ),
+        EmergencyAccess.objects.filter(user_id=person_id, expires_at__gt=Now()).values("case_id"),
+    ]
 
 
 @access.compiled_once
-def _own_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
-    """Cases where the person is the primary therapist, in a team they are still on."""
+def _granted_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
+    return access.union_of(*_case_grant_parts(person_id))
+
+
+@access.compiled_once
+def _reached_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
+    """The cases granted to the person, and those where they are the primary therapist in a
+    team they are still on: every case whose record reaches them through the case."""
     from cases.models import Case
 
-    return Case.objects.filter(
+    own = Case.objects.filter(
         primary_therapist_id=person_id,
         team_id__in=access.member_team_ids.queryset(person_id, None),  # type: ignore[attr-defined]
     ).values("pk")
+    return access.union_of(own, *_case_grant_parts(person_id))
 
 
 def _record_scope(user: User, *, shared: Q) -> Q:
@@ -72,14 +75,10 @@ def _record_scope(user: User, *, shared: Q) -> Q:
 
     member_of = access.team_ids_subquery(user)
     overseer_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
-    granted_direct, granted_via_groups = _granted_case_ids(user)
     return (
         Q(team_id__in=overseer_of)
         | (Q(team_id__in=member_of) & (Q(author_id=user.pk) | shared))
-        | Q(case_id__in=_own_case_ids(user.pk))
-        | Q(case_id__in=granted_direct)
-        | Q(case_id__in=granted_via_groups)
-        | Q(case_id__in=_emergency_case_ids(user.pk))
+        | Q(case_id__in=_reached_case_ids(user.pk))
     )
 
 
@@ -87,12 +86,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: AnyUser) -> CaseQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        granted_direct, granted_via_groups = _granted_case_ids(user)
         return self.filter(
-            Q(team_id__in=access.team_ids_subquery(user))
-            | Q(pk__in=granted_direct)
-            | Q(pk__in=granted_via_groups)
-            | Q(pk__in=_emergency_case_ids(user.pk))
+            Q(team_id__in=access.team_ids_subquery(user)) | Q(pk__in=_granted_case_ids(user.pk))
         )
 
 
@@ -116,16 +111,14 @@ class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
 
         if not access.is_active_person(user):
             return self.none()
-        reviewer_direct, reviewer_via_groups = access.granted_ids(
+        reviewed = access.granted_ids(
             user,
             ChainAnalysisUserObjectPermission,
             ChainAnalysisGroupObjectPermission,
             "view_chainanalysis",
         )
         return self.filter(
-            _record_scope(user, shared=Q(status__in=SHARED_CHAIN_STATUSES))
-            | Q(pk__in=reviewer_direct)
-            | Q(pk__in=reviewer_via_groups)
+            _record_scope(user, shared=Q(status__in=SHARED_CHAIN_STATUSES)) | Q(pk__in=reviewed)
         )
 
 
@@ -140,14 +133,13 @@ def _addressed_to(user: User) -> Q:
         TIBEntry,
     )
 
-    co_direct, co_via_groups = access.granted_ids(
+    co_treats = access.granted_ids(
         user, CaseUserObjectPermission, CaseGroupObjectPermission, "co_treat_case"
     )
     treats = (
         Q(author_id=user.pk)
         | Q(case_id__in=Case.objects.filter(primary_therapist_id=user.pk).values("pk"))
-        | Q(case_id__in=co_direct)
-        | Q(case_id__in=co_via_groups)
+        | Q(case_id__in=co_treats)
     )
     return Q(
         chain_analysis_id__in=ChainAnalysis.objects.visible_to(user).filter(treats).values("pk")

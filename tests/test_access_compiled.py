@@ -3,11 +3,13 @@ for every person of the cast, and only the person's id changes between people.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 from consultteam import access
@@ -48,15 +50,13 @@ def test_grants_direct_and_through_a_group_match_the_orm(world):
     assign_perm("cases.co_treat_case", world.theo, world.olga_case)
     team_access_grant(team=world.alpha, grantee=world.olga, by=world.lena)
     for person in _cast(world):
-        direct, via_groups = access.granted_ids(
+        granted = access.granted_ids(
             person,
             CaseUserObjectPermission,
             CaseGroupObjectPermission,
             ("view_case", "co_treat_case"),
         )
-        found = set(Case.objects.filter(pk__in=direct)) | set(
-            Case.objects.filter(pk__in=via_groups)
-        )
+        found = set(Case.objects.filter(pk__in=granted))
         expected = {
             case
             for case in Case.objects.all()
@@ -72,18 +72,16 @@ def test_compiled_subqueries_carry_no_ordering(world):
     """An ordering in a subquery of ids changes no answer, but Membership's would add two
     joins and a sort to every rule; Django drops it when it nests a subquery itself, and
     compiled_once must too."""
-    from cases.querysets import _emergency_case_ids, _own_case_ids
+    from cases.querysets import _granted_case_ids, _reached_case_ids
 
-    direct, via_groups = access.granted_ids(
-        world.tara, CaseUserObjectPermission, CaseGroupObjectPermission, ("view_case",)
-    )
     compiled = [
         access.team_ids_subquery(world.tara),
         access.team_ids_subquery(world.tara, [Role.TEAM_LEADER]),
-        direct,
-        via_groups,
-        _emergency_case_ids(world.tara.pk),
-        _own_case_ids(world.tara.pk),
+        access.granted_ids(
+            world.tara, CaseUserObjectPermission, CaseGroupObjectPermission, ("view_case",)
+        ),
+        _granted_case_ids(world.tara.pk),
+        _reached_case_ids(world.tara.pk),
     ]
     for subquery in compiled:
         assert "ORDER BY" not in subquery.sql.upper(), subquery.sql
@@ -100,3 +98,40 @@ def test_a_builder_that_ignores_the_person_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="everyone"):
         everyone(1)
+
+
+def test_case_unions_answer_what_their_parts_answer(world):
+    """The cases a person reaches through grants (direct, group, break-glass; and their own,
+    for the record) come as one compiled union: the same cases its parts give one by one,
+    and an expired emergency access gives none."""
+    from guardian.shortcuts import assign_perm
+
+    from cases.models import EmergencyAccess
+    from cases.querysets import _case_grant_parts, _granted_case_ids, _reached_case_ids
+
+    reviewers = Group.objects.create(name="Outside reviewers")
+    world.olga.groups.add(reviewers)
+    assign_perm("cases.view_case", reviewers, world.tara_case)
+    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
+    now = timezone.now()
+    for case, hours in ((world.olga_case, 4), (world.tara_case, -1)):
+        EmergencyAccess.objects.create(
+            case=case,
+            user=world.sam,
+            reason="Out-of-hours crisis call; the primary therapist cannot be reached.",
+            opened_at=now - dt.timedelta(hours=8),
+            expires_at=now + dt.timedelta(hours=hours),
+        )
+
+    def cases_in(subquery: Any) -> set[Case]:
+        return set(Case.objects.filter(pk__in=subquery))
+
+    for person in _cast(world):
+        parts = set().union(*(cases_in(part) for part in _case_grant_parts(person.pk)))
+        on_team = person.memberships.filter(is_active=True).values("team_id")
+        own = set(Case.objects.filter(primary_therapist=person, team_id__in=on_team))
+        assert cases_in(_granted_case_ids(person.pk)) == parts, person
+        assert cases_in(_reached_case_ids(person.pk)) == parts | own, person
+    assert world.olga_case in cases_in(_granted_case_ids(world.sam.pk))
+    assert world.tara_case not in cases_in(_granted_case_ids(world.sam.pk))
+    assert world.tara_case in cases_in(_granted_case_ids(world.olga.pk))

@@ -24,12 +24,10 @@ class TeamQuerySet(models.QuerySet["Team"]):
             return self.none()
         if user.is_staff:
             return self
-        direct, via_groups = access.granted_ids(
+        granted = access.granted_ids(
             user, TeamUserObjectPermission, TeamGroupObjectPermission, "view_team"
         )
-        return self.filter(
-            Q(pk__in=access.team_ids_subquery(user)) | Q(pk__in=direct) | Q(pk__in=via_groups)
-        )
+        return self.filter(Q(pk__in=access.team_ids_subquery(user)) | Q(pk__in=granted))
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
