@@ -69,57 +69,68 @@ def _reached_case_ids(person_id: int) -> models.QuerySet[Any, Any]:
     return access.union_of(own, *_case_grant_parts(person_id))
 
 
-def _record_scope(user: User, *, shared: Q) -> Q:
-    """Rows of the clinical record (TIB entries, chain analyses) that ``user`` may read."""
+def _record_scope(person_id: int, *, shared: Q) -> Q:
+    """Rows of the clinical record (TIB entries, chain analyses) that the person may read."""
     from consultteam.teams.models import Role
 
-    member_of = access.team_ids_subquery(user)
-    overseer_of = access.team_ids_subquery(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
+    overseer_of = access.member_team_ids(person_id, (Role.TEAM_LEADER, Role.SUPERVISOR))
     return (
         Q(team_id__in=overseer_of)
-        | (Q(team_id__in=member_of) & (Q(author_id=user.pk) | shared))
-        | Q(case_id__in=_reached_case_ids(user.pk))
+        | (
+            Q(team_id__in=access.member_team_ids(person_id, None))
+            & (Q(author_id=person_id) | shared)
+        )
+        | Q(case_id__in=_reached_case_ids(person_id))
     )
+
+
+@access.compiled_rule
+def _case_rule(person_id: int) -> Q:
+    return Q(team_id__in=access.member_team_ids(person_id, None)) | Q(
+        pk__in=_granted_case_ids(person_id)
+    )
+
+
+@access.compiled_rule
+def _tib_rule(person_id: int) -> Q:
+    from cases.choices import Actor
+
+    return _record_scope(person_id, shared=Q(shared_with_team=True) | Q(actor=Actor.TEAM))
+
+
+@access.compiled_rule
+def _chain_rule(person_id: int) -> Q:
+    from cases.choices import SHARED_CHAIN_STATUSES
+    from cases.models import ChainAnalysisGroupObjectPermission, ChainAnalysisUserObjectPermission
+
+    reviewed = access.granted_ids(
+        person_id,
+        ChainAnalysisUserObjectPermission,
+        ChainAnalysisGroupObjectPermission,
+        "view_chainanalysis",
+    )
+    return _record_scope(person_id, shared=Q(status__in=SHARED_CHAIN_STATUSES)) | Q(pk__in=reviewed)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: AnyUser) -> CaseQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(
-            Q(team_id__in=access.team_ids_subquery(user)) | Q(pk__in=_granted_case_ids(user.pk))
-        )
+        return _case_rule(self, user.pk)
 
 
 class TIBEntryQuerySet(models.QuerySet["TIBEntry"]):
     def visible_to(self, user: AnyUser) -> TIBEntryQuerySet:
-        from cases.choices import Actor
-
         if not access.is_active_person(user):
             return self.none()
-        shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
-        return self.filter(_record_scope(user, shared=shared))
+        return _tib_rule(self, user.pk)
 
 
 class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
     def visible_to(self, user: AnyUser) -> ChainAnalysisQuerySet:
-        from cases.choices import SHARED_CHAIN_STATUSES
-        from cases.models import (
-            ChainAnalysisGroupObjectPermission,
-            ChainAnalysisUserObjectPermission,
-        )
-
         if not access.is_active_person(user):
             return self.none()
-        reviewed = access.granted_ids(
-            user,
-            ChainAnalysisUserObjectPermission,
-            ChainAnalysisGroupObjectPermission,
-            "view_chainanalysis",
-        )
-        return self.filter(
-            _record_scope(user, shared=Q(status__in=SHARED_CHAIN_STATUSES)) | Q(pk__in=reviewed)
-        )
+        return _chain_rule(self, user.pk)
 
 
 def _addressed_to(user: User) -> Q:
@@ -134,7 +145,7 @@ def _addressed_to(user: User) -> Q:
     )
 
     co_treats = access.granted_ids(
-        user, CaseUserObjectPermission, CaseGroupObjectPermission, "co_treat_case"
+        user.pk, CaseUserObjectPermission, CaseGroupObjectPermission, "co_treat_case"
     )
     treats = (
         Q(author_id=user.pk)

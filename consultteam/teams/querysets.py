@@ -25,7 +25,7 @@ class TeamQuerySet(models.QuerySet["Team"]):
         if user.is_staff:
             return self
         granted = access.granted_ids(
-            user, TeamUserObjectPermission, TeamGroupObjectPermission, "view_team"
+            user.pk, TeamUserObjectPermission, TeamGroupObjectPermission, "view_team"
         )
         return self.filter(Q(pk__in=access.team_ids_subquery(user)) | Q(pk__in=granted))
 
