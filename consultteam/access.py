@@ -38,6 +38,25 @@ def is_active_person(user: AnyUser | None) -> TypeIs[User]:
 _SOMEONE = -2_000_000_011
 
 
+def _person_places(params: Iterable[Any], build: Callable[..., Any]) -> list[int]:
+    """Where the person's id stands among the compiled parameters of ``build``."""
+    places = [i for i, value in enumerate(params) if value == _SOMEONE]
+    if not places:
+        # The person's id was not kept as a parameter: the text would answer the same rows
+        # for everyone. Refuse at once rather than run it.
+        raise ImproperlyConfigured(
+            f"{build.__name__} does not filter on the person's id as a parameter."
+        )
+    return places
+
+
+def _put_in(params: tuple[Any, ...], places: list[int], person_id: int) -> list[Any]:
+    values = list(params)
+    for i in places:
+        values[i] = person_id
+    return values
+
+
 def compiled_once(
     build: Callable[..., QuerySet[Any, Any]],
 ) -> Callable[..., RawSQL]:
@@ -61,18 +80,9 @@ def compiled_once(
             # its own, a builder would keep its model's (Membership's: team and person names,
             # two joins and a sort) in every rule that uses it.
             sql, params = build(_SOMEONE, *shape).order_by().query.sql_with_params()
-            places = [i for i, value in enumerate(params) if value == _SOMEONE]
-            if not places:
-                # The person's id was not kept as a parameter: the text would answer the same
-                # rows for everyone. Refuse at once rather than run it.
-                raise ImproperlyConfigured(
-                    f"{build.__name__} does not filter on the person's id as a parameter."
-                )
-            compiled[key] = (sql, tuple(params), places)
+            compiled[key] = (sql, tuple(params), _person_places(params, build))
         sql, params, places = compiled[key]
-        values = list(params)
-        for i in places:
-            values[i] = person_id
+        values = _put_in(params, places, person_id)
         return RawSQL(sql, values)  # noqa: S611 (the ORM's own SQL; values stay parameters)
 
     subquery.queryset = build  # type: ignore[attr-defined]
@@ -143,16 +153,9 @@ def compiled_rule(build: Callable[..., models.Q]) -> Rule:
                 raise ImproperlyConfigured(f"{build.__name__} joins another table.")
             query.change_aliases({table: _ROWS_ALIAS})
             sql, params = query.get_compiler(connection=connection).compile(query.where)
-            places = [i for i, value in enumerate(params) if value == _SOMEONE]
-            if not places:
-                raise ImproperlyConfigured(
-                    f"{build.__name__} does not filter on the person's id as a parameter."
-                )
-            compiled[key] = (sql, tuple(params), places)
+            compiled[key] = (sql, tuple(params), _person_places(params, build))
         sql, params, places = compiled[key]
-        values = list(params)
-        for i in places:
-            values[i] = person_id
+        values = _put_in(params, places, person_id)
         # The alias the query already gives its table, or the one Django will (the table's name).
         alias = next(iter(rows.query.alias_map), rows.model._meta.db_table)
         return rows.filter(_Rule(sql, values, alias))
