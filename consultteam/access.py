@@ -37,6 +37,9 @@ def is_active_person(user: AnyUser | None) -> TypeIs[User]:
 # A person id no row has: it marks where the person's id goes in a subquery compiled once.
 _SOMEONE = -2_000_000_011
 
+# What is kept of a compiled text: the SQL, its parameters, where the person's id stands.
+_Compiled = tuple[str, tuple[Any, ...], list[int]]
+
 
 def _person_places(params: Iterable[Any], build: Callable[..., Any]) -> list[int]:
     """Where the person's id stands among the compiled parameters of ``build``."""
@@ -70,7 +73,7 @@ def compiled_once(
     constants and the person's id, never anything else of a request, so nothing one person
     asked for is kept for another. ``build`` itself stays reachable as ``.queryset``.
     """
-    compiled: dict[tuple[str, tuple[Hashable, ...]], tuple[str, tuple[Any, ...], list[int]]] = {}
+    compiled: dict[tuple[str, tuple[Hashable, ...]], _Compiled] = {}
 
     @functools.wraps(build)
     def subquery(person_id: int, *shape: Hashable) -> RawSQL:
@@ -89,7 +92,7 @@ def compiled_once(
     return subquery
 
 
-class _Rule(Expression):
+class _CompiledCondition(Expression):
     """A `visible_to` condition compiled once (see `compiled_rule`), written against the
     alias its query gives the rows' table, and following that alias when Django renames it
     (a queryset nested in another becomes ``U0``...)."""
@@ -104,8 +107,8 @@ class _Rule(Expression):
         table = compiler.quote_name_unless_alias(self.alias)
         return self.sql.replace(_ROWS, f"{table}."), self.params
 
-    def relabeled_clone(self, change_map: Mapping[str, str]) -> _Rule:
-        return _Rule(self.sql, self.params, change_map.get(self.alias, self.alias))
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> _CompiledCondition:
+        return _CompiledCondition(self.sql, self.params, change_map.get(self.alias, self.alias))
 
     def get_group_by_cols(self) -> list[Any]:
         return []
@@ -139,8 +142,7 @@ def compiled_rule(build: Callable[..., models.Q]) -> Rule:
     table then, so it stays right inside a subquery. A condition that would join another
     table is refused: its alias could not follow.
     """
-    compiled: dict[tuple[str, type, tuple[Hashable, ...]], tuple[str, tuple[Any, ...], list[int]]]
-    compiled = {}
+    compiled: dict[tuple[str, type, tuple[Hashable, ...]], _Compiled] = {}
 
     @functools.wraps(build)
     def rule(rows: Rows, person_id: int, *shape: Hashable) -> Rows:
@@ -158,7 +160,7 @@ def compiled_rule(build: Callable[..., models.Q]) -> Rule:
         values = _put_in(params, places, person_id)
         # The alias the query already gives its table, or the one Django will (the table's name).
         alias = next(iter(rows.query.alias_map), rows.model._meta.db_table)
-        return rows.filter(_Rule(sql, values, alias))
+        return rows.filter(_CompiledCondition(sql, values, alias))
 
     rule.condition = build  # type: ignore[attr-defined]
     return rule  # type: ignore[return-value]

@@ -25,6 +25,17 @@ def _cast(world):
     return [world.tara, world.theo, world.lena, world.sam, world.olga]
 
 
+@pytest.fixture
+def grants(world):
+    """Grants of both kinds: Olga's group reads Tara's case, Theo co-treats Olga's."""
+    from guardian.shortcuts import assign_perm
+
+    reviewers = Group.objects.create(name="Outside reviewers")
+    world.olga.groups.add(reviewers)
+    assign_perm("cases.view_case", reviewers, world.tara_case)
+    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
+
+
 @pytest.mark.parametrize("roles", ROLE_SHAPES)
 def test_team_ids_compiled_match_the_queryset_for_everyone(world, roles):
     for person in _cast(world):
@@ -41,13 +52,7 @@ def test_people_share_one_compiled_text_and_differ_in_their_id(world):
     assert world.tara.pk not in olga.params
 
 
-def test_grants_direct_and_through_a_group_match_the_orm(world):
-    from guardian.shortcuts import assign_perm
-
-    reviewers = Group.objects.create(name="Outside reviewers")
-    world.olga.groups.add(reviewers)
-    assign_perm("cases.view_case", reviewers, world.tara_case)
-    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
+def test_grants_direct_and_through_a_group_match_the_orm(world, grants):
     team_access_grant(team=world.alpha, grantee=world.olga, by=world.lena)
     for person in _cast(world):
         granted = access.granted_ids(
@@ -100,19 +105,13 @@ def test_a_builder_that_ignores_the_person_is_refused():
         everyone(1)
 
 
-def test_case_unions_answer_what_their_parts_answer(world):
+def test_case_unions_answer_what_their_parts_answer(world, grants):
     """The cases a person reaches through grants (direct, group, break-glass; and their own,
     for the record) come as one compiled union: the same cases its parts give one by one,
     and an expired emergency access gives none."""
-    from guardian.shortcuts import assign_perm
-
     from cases.models import EmergencyAccess
     from cases.querysets import _case_grant_parts, _granted_case_ids, _reached_case_ids
 
-    reviewers = Group.objects.create(name="Outside reviewers")
-    world.olga.groups.add(reviewers)
-    assign_perm("cases.view_case", reviewers, world.tara_case)
-    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
     now = timezone.now()
     for case, hours in ((world.olga_case, 4), (world.tara_case, -1)):
         EmergencyAccess.objects.create(
@@ -149,16 +148,10 @@ def _rule_and_model(name: str) -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize("name", RULES)
-def test_a_compiled_rule_answers_what_its_condition_answers(world, name):
+def test_a_compiled_rule_answers_what_its_condition_answers(world, grants, name):
     """For everyone of the cast, at the top of a query and nested in another (where Django
     renames the table U0 and the rule must follow), with grants of every kind in place."""
-    from guardian.shortcuts import assign_perm
-
     rule, model = _rule_and_model(name)
-    reviewers = Group.objects.create(name="Outside reviewers")
-    world.olga.groups.add(reviewers)
-    assign_perm("cases.view_case", reviewers, world.tara_case)
-    assign_perm("cases.co_treat_case", world.theo, world.olga_case)
     for person in _cast(world):
         defined = set(model.objects.filter(rule.condition(person.pk)))
         assert set(rule(model.objects.all(), person.pk)) == defined, person
