@@ -183,16 +183,18 @@ def test_a_redis_restart_mid_run_loses_and_repeats_nothing(redis_stack, smtp_ser
 
 def test_two_beats_at_once_send_each_reminder_once(stack, smtp_server):
     """Two beats, one prefork worker of four processes. The table is held against writes
-    while they start, so every sweep the worker takes waits at its claim; once a sweep of each
-    beat is waiting, the hold ends and they claim at the same moment (on PostgreSQL, with
-    SKIP LOCKED, truly in parallel). The logs tell the beats' sweeps apart (beat logs each id
-    it sends, the worker what each id handed): both beats swept, their sweeps overlapped, the
-    overlapping sweeps together handed every reminder once, and each arrived once."""
+    while they start, so every sweep the worker takes waits at its claim; once all four
+    processes wait, with a sweep of each beat among them, the hold ends and they claim at the
+    same moment (on PostgreSQL, with SKIP LOCKED, truly in parallel). The logs tell the beats'
+    sweeps apart (beat logs each id it sends, the worker what each id handed): both beats
+    swept, their sweeps overlapped, the overlapping sweeps together handed every reminder
+    once, and each arrived once."""
     beats = ("beat", "beat-2")
+    processes = 4
     with stack.hold_writes():
         for beat in beats:
             stack.start_beat(beat, loglevel="DEBUG")
-        stack.start_worker("worker", pool="prefork", concurrency=4)
+        stack.start_worker("worker", pool="prefork", concurrency=processes)
 
         def waiting() -> dict[str, set[str]]:
             """Per beat, its sweeps the worker has taken and not finished: held at the claim."""
@@ -205,19 +207,23 @@ def test_two_beats_at_once_send_each_reminder_once(stack, smtp_server):
 
         overlapping: dict[str, set[str]] = {}
 
-        def a_sweep_of_each_beat_waits() -> bool:
-            """Still so a moment later: a sweep received after it expired is logged as
-            received, then discarded, and must not count as waiting."""
+        def every_process_waits() -> bool:
+            """Every process holds a sweep, with one of each beat among them. A process left
+            free would take a sweep that arrives as the hold ends, and that one could claim
+            every row first: on SQLite the waiting sweeps retry the lock only every 100 ms.
+            Still so a moment later: a sweep received after it expired is logged as received,
+            then discarded, and must not count as waiting."""
             nonlocal overlapping
-            if not all(waiting().values()):
-                return False
-            time.sleep(0.5)
-            overlapping = waiting()
-            return all(overlapping.values())
+            for settle in (0, 0.5):
+                time.sleep(settle)
+                overlapping = waiting()
+                if not all(overlapping.values()) or sum(map(len, overlapping.values())) < processes:
+                    return False
+            return True
 
         try:
             # Well inside SQLite's busy timeout (20 s) once the first sweep waits.
-            wait_for(a_sweep_of_each_beat_waits, timeout=90, what="a sweep of each beat")
+            wait_for(every_process_waits, timeout=90, what="a sweep of each beat in every process")
         except AssertionError:
             show_logs(stack)
             raise
