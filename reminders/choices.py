@@ -14,6 +14,7 @@ class ReminderKind(models.TextChoices):
     ACTION_DUE = "ACTION_DUE", "Action item due"
     REVIEW_REQUESTED = "REVIEW_REQUESTED", "Review requested"
     ITEM_CARRIED_OVER = "ITEM_CARRIED_OVER", "Item carried over"
+    LATE_ITEM_FLAGGED = "LATE_ITEM_FLAGGED", "Late item kept for the leader"
 
 
 class Channel(models.TextChoices):
@@ -35,7 +36,8 @@ class Default:
 
 
 # How long before the thing it is about each reminder goes out, unless a person chose
-# otherwise. Review requests and carried-over items are news: they go out at once.
+# otherwise. Review requests, carried-over items and late items kept for the leader are news:
+# they go out at once.
 DEFAULTS: dict[str, Default] = {
     ReminderKind.MEETING_UPCOMING: Default(True, 24 * 60),
     ReminderKind.AGENDA_CUTOFF: Default(True, 6 * 60),
@@ -43,6 +45,7 @@ DEFAULTS: dict[str, Default] = {
     ReminderKind.ACTION_DUE: Default(True, 24 * 60),
     ReminderKind.REVIEW_REQUESTED: Default(True, 0),
     ReminderKind.ITEM_CARRIED_OVER: Default(True, 0),
+    ReminderKind.LATE_ITEM_FLAGGED: Default(True, 0),
 }
 
 # A lead time longer than two weeks is almost certainly a typing slip.

@@ -83,6 +83,16 @@ def wording_of(reminder: Reminder) -> Wording:
             f"{reminder.count} of your agenda {items} carried over to {team}'s meeting on {when}.",
             link,
         )
+    if kind == ReminderKind.LATE_ITEM_FLAGGED:
+        # Why it stayed (imminent risk) is for the page, behind sign-in: the message says only
+        # that there is something to take first.
+        return Wording(
+            f"{team}: an item to take first on {when}",
+            f"An item was brought to {team}'s meeting on {when} after its agenda closed and "
+            "was kept on that meeting for whoever runs it to take first. Open the meeting to "
+            "see it.",
+            link,
+        )
     return Wording(
         "A review is waiting for you",
         "A colleague asked you to review their work in ConsultTeam. Sign in to see it.",

@@ -1,12 +1,15 @@
 """What a meeting should remind of, worked out from its rows: the meeting coming, the agenda
-closing, the roles, the action items due at it and the items carried over to it.
+closing, the roles, the action items due at it, the items carried over to it and the items of
+imminent risk brought after its cutoff (the leader is told at once).
 
 The meeting services call `meeting_reminders_sync` after each change (planned, moved,
-cancelled, roles, actions, completion). It recomputes the whole wanted set of the meeting and
-reconciles, so every caller is one line and a repeated call changes nothing.
+cancelled, roles, actions, completion, a late item flagged for the leader). It recomputes the
+whole wanted set of the meeting and reconciles, so every caller is one line and a repeated call
+changes nothing.
 
 Keys carry the meeting's start (as a Unix time): a meeting moved to another time is a new
-reminder; the one for the old time is cancelled if it had not gone out.
+reminder; the one for the old time is cancelled if it had not gone out. A late item's key names
+the item and the person instead: it is news, told once wherever the meeting moves.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus
+from agendas.choices import (
+    ActionStatus,
+    AttendanceStatus,
+    ItemStatus,
+    MeetingRole,
+    MeetingStatus,
+    Urgency,
+)
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting
 from cases.permissions import CLINICIANS
-from consultteam.teams.models import Membership
+from consultteam.teams.models import Membership, Role
 from reminders.choices import ReminderKind
 from reminders.models import Reminder
 from reminders.services import Wanted, reminders_reconcile
@@ -43,6 +53,7 @@ def _sync(meeting: Meeting) -> None:
             *_roles(meeting),
             *_actions(meeting),
             *_carried(meeting),
+            *_flagged(meeting),
         ]
     reminders_reconcile(wanted=wanted, scope=Reminder.objects.filter(meeting=meeting))
 
@@ -161,4 +172,39 @@ def _carried(meeting: Meeting) -> list[Wanted]:
             count=count,
         )
         for submitter_id, count in counts.items()
+    ]
+
+
+def _flagged(meeting: Meeting) -> list[Wanted]:
+    """Each item of imminent risk brought after the cutoff, while it waits for its turn, to
+    whoever runs the meeting (the team's leaders and this meeting's leader), as news: one
+    message per item and person. Its submitter needs no telling."""
+    flagged = list(
+        AgendaItem.objects.filter(
+            meeting=meeting,
+            flagged_for_leader=True,
+            urgency=Urgency.IMMINENT,
+            status__in=[ItemStatus.SUBMITTED, ItemStatus.SCHEDULED],
+        ).values_list("pk", "submitter_id", "submitted_at")
+    )
+    if not flagged:
+        return []
+    leaders = set(
+        Membership.objects.current()
+        .filter(team_id=meeting.team_id, role=Role.TEAM_LEADER)
+        .values_list("user_id", flat=True)
+    )
+    leaders |= set(
+        meeting.roles.filter(role=MeetingRole.MEETING_LEADER).values_list("member_id", flat=True)
+    )
+    return [
+        Wanted(
+            key=f"flagged:{item_id}:{leader_id}",
+            recipient_id=leader_id,
+            kind=ReminderKind.LATE_ITEM_FLAGGED,
+            due_at=submitted_at,
+            meeting_id=meeting.pk,
+        )
+        for item_id, submitter_id, submitted_at in flagged
+        for leader_id in sorted(leaders - {submitter_id})
     ]

@@ -25,7 +25,11 @@ from reminders.choices import DEFAULTS, MAX_LEAD_MINUTES, Channel, ReminderKind,
 from reminders.models import Reminder, ReminderPreference
 
 # Kinds that tell news (sent when it happens) rather than warn of a time coming.
-NEWS = {ReminderKind.REVIEW_REQUESTED, ReminderKind.ITEM_CARRIED_OVER}
+NEWS = {
+    ReminderKind.REVIEW_REQUESTED,
+    ReminderKind.ITEM_CARRIED_OVER,
+    ReminderKind.LATE_ITEM_FLAGGED,
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ stack) or in the in-app notifications. Once over the test cast's week, once over
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -200,14 +201,15 @@ def test_no_canary_reaches_a_message_a_log_line_or_the_broker(
 
 def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server, caplog):
     """The same check over the demo loader's record (its past meetings, the coming one with
-    its agenda, what the last week carried into it), with roles rotated and a review asked
-    for on one of its analyses: every kind of reminder goes out through the real broker, and
-    no canary planted in the demo's texts is in an email, a broker message or the log."""
+    its agenda, what the last week carried into it), with roles rotated, a review asked for on
+    one of its analyses and imminent risk brought late to an extra meeting: every kind of
+    reminder goes out through the real broker, and no canary planted in the demo's texts is in
+    an email, a broker message or the log."""
     from django.core.management import call_command
     from django.utils import timezone
 
     from agendas import services
-    from agendas.choices import MeetingStatus
+    from agendas.choices import MeetingStatus, Urgency
     from agendas.models import Meeting
     from cases.choices import ChainStatus
     from cases.models import ChainAnalysis
@@ -229,7 +231,8 @@ def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server, caplo
             or services.meetings_plan(team=leader.team, by=leader.user, weeks=1)[0]
         )
         services.roles_rotate(meeting=coming, by=leader.user)
-    # The one kind the demo itself gives rise to none of: a review asked for.
+    # The two kinds the demo itself gives rise to none of: a review asked for, and imminent
+    # risk brought after a meeting's cutoff (to an extra meeting in two hours).
     chain = ChainAnalysis.objects.filter(status=ChainStatus.READY_FOR_TEAM).first()
     assert chain is not None
     reviewer = next(
@@ -238,6 +241,12 @@ def test_the_demo_record_reaches_no_reminder_either(settings, smtp_server, caplo
         if m.user_id != chain.author_id and is_eligible_reviewer(m.user, chain)
     )
     review_request(by=chain.author, item=chain, reviewer=reviewer)
+    extra = Meeting.objects.create(
+        team=chain.team, starts_at=timezone.now() + dt.timedelta(hours=2), minutes=60
+    )
+    services.agenda_item_submit(
+        meeting=extra, by=chain.author, title="Urges since this morning", urgency=Urgency.IMMINENT
+    )
     canaries = plant_canaries()
     assert len(canaries) > 40
     assert make_all_due() > 0

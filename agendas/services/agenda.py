@@ -44,6 +44,7 @@ from cases.services import tib_share_with_team
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.textcheck.services import text_gate
+from reminders.scheduling import meeting_reminders_sync
 
 # What a submitter may change on their own item until the meeting starts.
 ITEM_FIELDS = (
@@ -166,6 +167,8 @@ def agenda_item_submit(
         )
     save_valid(item)
     _check_text(item, by=by, identifier_override=identifier_override, only={"title", "question"})
+    if item.flagged_for_leader:
+        meeting_reminders_sync(meeting)  # tells whoever runs the meeting, at once
     return Submitted(item=item, notice=notice)
 
 
@@ -214,6 +217,8 @@ def agenda_item_update(
     apply_changes(item, changes, ITEM_FIELDS)
     save_valid(item, update_fields=[*changes, "updated_at"])
     _check_text(item, by=by, identifier_override=identifier_override, only=set(changes))
+    if item.flagged_for_leader and {"status", "urgency"} & set(changes):
+        meeting_reminders_sync(item.meeting)  # withdrawn before the leader was told, say
     return item
 
 
