@@ -53,8 +53,14 @@ def load_demo(*, password: str) -> list[DemoPerson]:
     for name, defaults in DEMO_TEAMS.items():
         teams[name], _ = Team.objects.get_or_create(name=name, defaults=defaults)
     for person in DEMO_PEOPLE:
+        # Each person starts in their team's zone, so the pages show the meeting's own clock;
+        # a zone they chose since is theirs to keep.
         user, created = User.objects.get_or_create(
-            email=person.email, defaults={"display_name": person.display_name}
+            email=person.email,
+            defaults={
+                "display_name": person.display_name,
+                "time_zone": DEMO_TEAMS[person.team]["time_zone"],
+            },
         )
         if created or not user.check_password(password):
             user.set_password(password)

@@ -2,7 +2,8 @@
 
 Everything is invented and written as behaviour someone could have observed, without labels or
 judgments. Free text holds no names, dates, places or identifiers; every date is counted back
-from today, so the charts always show recent weeks and nothing lies in the future.
+from its writer's today, so the charts always show recent weeks and nothing lies in the future
+where that person is.
 
 All writes go through `cases.services`, acting as the demo user who would have made them, so
 the usual rules and the audit trail apply exactly as for a clinician using the app.
@@ -23,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from cases.choices import (
     Actor,
@@ -56,6 +56,7 @@ from cases.services import (
     tib_share_with_team,
 )
 from consultteam.accounts.models import User
+from consultteam.accounts.time_zones import person_today
 from consultteam.audit.context import acting
 from consultteam.teams.models import Membership, Role, Team
 
@@ -1319,13 +1320,14 @@ def _load_case(spec: DemoCase, *, by: User, team: Team, today: dt.date) -> Case:
 def load_clinical_demo(*, people: Mapping[str, User]) -> None:
     """Give the demo therapists and teams their fictional clinical record, through the services
     and as the demo user who would have written each part. ``people`` maps each demo email to
-    its account. Safe to run any number of times: see the module docstring."""
-    today = timezone.localdate()
+    its account. Safe to run any number of times: see the module docstring. Days are counted
+    back from each writer's own today: the services refuse a date in that person's future."""
     for therapist in DEMO_THERAPISTS:
         user = people[therapist.email]
         team = Team.objects.get(name=therapist.team)
         if _has_record(user, team):
             continue
+        today = person_today(user)
         with acting(actor_id=user.pk):
             for case in therapist.cases:
                 _load_case(case, by=user, team=team, today=today)
@@ -1337,4 +1339,6 @@ def load_clinical_demo(*, people: Mapping[str, User]) -> None:
             continue
         author = people[record.author]
         with acting(actor_id=author.pk):
-            _log_all(record.tibs, by=author, team=team, actor=Actor.TEAM, today=today)
+            _log_all(
+                record.tibs, by=author, team=team, actor=Actor.TEAM, today=person_today(author)
+            )

@@ -61,6 +61,35 @@ def test_demo_has_the_promised_accounts_and_roles(settings):
         assert membership.user.check_password(settings.DEMO_PASSWORD)
 
 
+def test_each_demo_person_starts_in_their_teams_time_zone_and_keeps_one_they_chose():
+    call_command("load_demo")
+    for membership in Membership.objects.select_related("user", "team"):
+        assert membership.user.time_zone == membership.team.time_zone != "UTC"
+    User.objects.filter(email="therapist@beta.example").update(time_zone="Asia/Tokyo")
+    call_command("load_demo")
+    assert User.objects.get(email="therapist@beta.example").time_zone == "Asia/Tokyo"
+
+
+def test_each_writers_record_is_dated_from_their_own_today_whatever_the_hour():
+    """Fourteen hours ahead of UTC and twelve behind: at any hour one of the two is on another
+    date than UTC, and a record dated from UTC's today would put the one behind in their
+    future (refused) or leave the one ahead a day short."""
+    from consultteam.accounts.time_zones import person_today
+    from consultteam.demo_clinical import ALPHA_ONE, BETA_ONE, DEMO_TEAM_RECORDS
+
+    zones = {ALPHA_ONE: "Pacific/Kiritimati", BETA_ONE: "Etc/GMT+12"}
+    for therapist, zone in zones.items():
+        User.objects.create_user(therapist.email, display_name="Demo", time_zone=zone)
+    call_command("load_demo")
+    for therapist in zones:
+        author = User.objects.get(email=therapist.email)
+        tibs = [tib for case in therapist.cases for tib in case.tibs] + [therapist.own_tib]
+        tibs += [tib for r in DEMO_TEAM_RECORDS if r.author == therapist.email for tib in r.tibs]
+        newest = TIBEntry.objects.filter(author=author).aggregate(day=models.Max("occurred_on"))
+        least = min(tib.days_ago for tib in tibs)
+        assert newest["day"] == person_today(author) - dt.timedelta(days=least)
+
+
 def test_loading_twice_duplicates_nothing():
     call_command("load_demo")
     first = _counts()
