@@ -83,6 +83,14 @@ class MeetingSettingsForm(PageForm):
         label="Video link",
         help_text="For video and hybrid meetings: the address members join at.",
     )
+    planned_too = forms.BooleanField(
+        required=False,
+        label="The meetings already planned meet there too",
+        help_text=(
+            "Every meeting planned and not yet started takes this place and link; members' "
+            "calendars follow. Left unticked, only meetings planned from now on do."
+        ),
+    )
 
 
 class AbsenceForm(PageForm):

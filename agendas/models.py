@@ -59,6 +59,7 @@ class TeamMeetingSettings(models.Model):
     )
     rotating_roles = models.JSONField(
         default=default_rotating_roles,
+        blank=True,  # none: every role is given by hand
         help_text="Codes of the meeting roles that go round the members in turn.",
     )
     location_kind = models.CharField(

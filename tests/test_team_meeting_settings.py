@@ -151,3 +151,76 @@ def test_the_api_refuses_a_name_it_does_not_know(client, world):
     )
     assert response.status_code == 400
     assert "meets_on_the_moon" in response.json()
+
+
+# --- The meetings already planned ----------------------------------------------------------------
+
+LINK = "https://video.example.org/alpha-new"
+
+
+def test_unticked_the_planned_meetings_keep_their_place_ticked_they_move_and_calendars_follow(
+    client, world
+):
+    planned = services.meetings_plan(team=world.alpha, by=world.lena, weeks=3)
+    started, *waiting = planned
+    services.meeting_start(meeting=started, by=world.lena)  # under way: its place is history
+    client.force_login(world.lena)
+    video = {"location_kind": LocationKind.VIDEO, "join_link": LINK}
+
+    assert client.post(_url(world.alpha), video).status_code == 302
+    for meeting in planned:
+        meeting.refresh_from_db()
+        assert meeting.location_kind == LocationKind.IN_PERSON
+
+    before = {m.pk: (m.version, m.sequence) for m in waiting}
+    response = client.post(_url(world.alpha), {**video, "planned_too": "on"}, follow=True)
+    assert "the ones already planned among them" in response.content.decode()
+    for meeting in waiting:
+        meeting.refresh_from_db()
+        assert (meeting.location_kind, meeting.join_link) == (LocationKind.VIDEO, LINK)
+        version, sequence = before[meeting.pk]
+        assert (meeting.version, meeting.sequence) == (version + 1, sequence + 1)
+        assert AuditEvent.objects.filter(
+            action=Action.UPDATE, object_type="agendas.meeting", object_id=meeting.public_id
+        ).exists()
+    started.refresh_from_db()
+    assert started.location_kind == LocationKind.IN_PERSON
+    # Again: nothing differs, so no meeting takes a new version.
+    client.post(_url(world.alpha), {**video, "planned_too": "on"})
+    assert all(m.version == m.__class__.objects.get(pk=m.pk).version for m in waiting)
+
+
+def test_the_api_moves_the_planned_meetings_only_when_asked_and_a_bad_change_moves_none(
+    client, world
+):
+    planned = services.meetings_plan(team=world.alpha, by=world.lena, weeks=2)
+    client.force_login(world.lena)
+    refused = client.patch(
+        _api(world.alpha),
+        {"location_kind": "VIDEO", "join_link": "", "planned_too": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    changed = client.patch(
+        _api(world.alpha),
+        {"location_kind": "HYBRID", "join_link": LINK, "planned_too": True},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert "planned_too" not in changed.json()
+    for meeting in planned:
+        meeting.refresh_from_db()
+        assert (meeting.location_kind, meeting.join_link) == (LocationKind.HYBRID, LINK)
+
+
+def test_a_team_may_rotate_no_role_and_rotating_then_says_so(client, world):
+    client.force_login(world.lena)
+    response = client.post(_url(world.alpha), {"location_kind": LocationKind.IN_PERSON})
+    assert response.status_code == 302
+    assert TeamMeetingSettings.objects.get(team=world.alpha).rotating_roles == []
+    meeting = services.meetings_plan(team=world.alpha, by=world.lena, weeks=1)[0]
+    rotated = client.post(
+        reverse("meeting-roles-rotate", args=[meeting.public_id]), follow=True
+    ).content.decode()
+    assert "No roles go round in this team" in rotated
+    assert not meeting.roles.exists()

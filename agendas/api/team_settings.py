@@ -41,10 +41,18 @@ class MeetingSettingsSerializer(serializers.Serializer[TeamMeetingSettings]):
 class MeetingSettingsInput(Input, MeetingSettingsSerializer):
     """A change: any of the settings, and nothing else (an unknown name is a 400)."""
 
+    planned_too = serializers.BooleanField(
+        required=False,
+        help_text="Also move every meeting planned and not yet started to this place and "
+        "link (subscribed calendars follow). Left out or false: only meetings planned from "
+        "now on.",
+    )
+
 
 class TeamMeetingSettingsView(APIView):
     """GET: the settings (the defaults for a team that never changed them). PATCH: change any
-    of them, for the meetings planned and rotated from now on; the team leader only (403)."""
+    of them, for the meetings planned and rotated from now on (with `planned_too`, the place
+    for those already planned as well); the team leader only (403)."""
 
     permission_classes = [ActionRules]
     rules: ClassVar = {"get": can_list_meetings, "patch": can_list_meetings}

@@ -70,11 +70,13 @@ def meeting_settings_update(
     rotating_roles: list[str],
     location_kind: str,
     join_link: str = "",
+    planned_too: bool = False,
 ) -> TeamMeetingSettings:
     """Which meeting roles go round the members in turn, and where the team meets: for the
-    meetings planned and rotated from now on (meetings already planned keep their place; roles
-    already held stay). The team leader only. Audited as a change (by the registry). Safe to
-    run twice."""
+    meetings planned and rotated from now on. Meetings already planned keep their place unless
+    ``planned_too``: then every one not yet started takes the new place and link, as a change
+    subscribed calendars pick up. Roles already held stay. The team leader only. Audited as a
+    change (by the registry), each meeting moved too. Safe to run twice."""
     if not can_plan_meetings(by, team):
         raise refuse("Only the team leader changes how the team's meetings run.")
     unknown = sorted(set(rotating_roles) - set(MeetingRole.values))
@@ -90,7 +92,21 @@ def meeting_settings_update(
     settings.location_kind = location_kind
     settings.join_link = join_link
     save_valid(settings)
+    if planned_too:
+        _planned_take_place(team, location_kind=location_kind, join_link=join_link)
     return settings
+
+
+def _planned_take_place(team: Team, *, location_kind: str, join_link: str) -> None:
+    """The team's meetings not yet started meet at the given place: each one that differs is
+    saved as a new version (with the next calendar sequence)."""
+    planned = Meeting.objects.select_for_update().filter(
+        team=team, status=MeetingStatus.SCHEDULED, starts_at__gt=now()
+    )
+    for meeting in planned.exclude(location_kind=location_kind, join_link=join_link):
+        meeting.location_kind = location_kind
+        meeting.join_link = join_link
+        bump(meeting, ["location_kind", "join_link"])
 
 
 def slot_start(team: Team, day: dt.date) -> dt.datetime:

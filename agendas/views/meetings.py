@@ -402,6 +402,10 @@ def meeting_roles_rotate(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRes
         return detail_page(request, user, meeting, status=409)
     if roles:
         messages.success(request, "Roles handed out in turn; swaps and roles given by hand kept.")
+    elif not services.meeting_settings_shown(meeting.team).rotating_roles:
+        messages.warning(
+            request, "No roles go round in this team (see its settings): give them by hand."
+        )
     else:
         messages.warning(
             request, "No roles handed out: no clinician of the team is coming to this meeting."

@@ -34,9 +34,12 @@ def team_meeting_settings(request: HttpRequest, team_id: uuid.UUID) -> HttpRespo
             form, lambda data: services.meeting_settings_update(team=team, by=user, **data)
         )
         if saved.done:
-            messages.success(
-                request, f"Saved: {team.name}'s meetings from the next one planned on."
+            which = (
+                "the ones already planned among them"
+                if form.cleaned_data["planned_too"]
+                else "from the next one planned on"
             )
+            messages.success(request, f"Saved: {team.name}'s meetings, {which}.")
             return redirect("team-meeting-settings", team_id=team.public_id)
         status = saved.status
     else:
