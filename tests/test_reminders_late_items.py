@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from django.utils import timezone
 
 from agendas import services
@@ -101,3 +102,49 @@ def test_only_imminent_risk_after_the_cutoff_tells_the_leader(world, hours_ahead
     meeting = Meeting.objects.create(team=world.alpha, starts_at=starts_at, minutes=90)
     services.agenda_item_submit(meeting=meeting, by=world.tara, title=TITLE, urgency=urgency)
     assert not Reminder.objects.filter(kind=ReminderKind.LATE_ITEM_FLAGGED).exists()
+
+
+EDIT = {
+    "title": TITLE,
+    "section": "CONSULTATION",
+    "item_type": "CLIENT_TIB",
+    "target_level": "LIFE_THREATENING",
+    "help_wanted": "SOLUTIONS",
+    "question": "",
+    "minutes_requested": "20",
+}
+
+
+def test_lowered_from_imminent_it_goes_to_the_next_meeting_and_the_leader_is_not_told(
+    client, world
+):
+    """It stayed past the cutoff only as imminent risk: no longer that, it is a late item like
+    any other. The page says where it went; the reminder that had not gone out is cancelled."""
+    meeting = _tonight(world)
+    item = _bring(meeting, world.tara)
+    client.force_login(world.tara)
+    kept = client.post(
+        reverse("agenda-item-edit", args=[item.public_id]),
+        {**EDIT, "urgency": Urgency.IMMINENT},
+        follow=True,
+    )
+    assert kept.status_code == 200
+    item.refresh_from_db()
+    assert (item.meeting, item.flagged_for_leader) == (meeting, True)
+
+    moved = client.post(
+        reverse("agenda-item-edit", args=[item.public_id]),
+        {**EDIT, "urgency": Urgency.ONGOING_PATTERN},
+        follow=True,
+    )
+    item.refresh_from_db()
+    assert item.meeting != meeting
+    assert item.meeting.starts_at > meeting.starts_at
+    assert not item.flagged_for_leader
+    assert "it goes to the next meeting" in moved.content.decode()
+    assert moved.request["PATH_INFO"] == reverse("meeting-detail", args=[item.meeting.public_id])
+    assert _told(meeting) == {}
+    assert world.lena.pk in _told(meeting, ReminderStatus.CANCELLED)
+    assert not Reminder.objects.filter(
+        meeting=item.meeting, kind=ReminderKind.LATE_ITEM_FLAGGED
+    ).exists()

@@ -95,7 +95,9 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         responses={200: AgendaItemSerializer, 403: REFUSED, 409: LOCKED},
     )
     def partial_update(self, request: Request, item_id: str) -> Response:
-        """Change your item until the meeting starts; status WITHDRAWN takes it off."""
+        """Change your item until the meeting starts; status WITHDRAWN takes it off. An item
+        kept past the cutoff as IMMINENT whose urgency is lowered goes to the next meeting
+        (its `meeting` in the answer says which)."""
         item = self.get_object()
         body = AgendaItemFieldsInput(data=request.data)
         body.is_valid(raise_exception=True)

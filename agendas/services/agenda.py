@@ -206,7 +206,9 @@ def agenda_item_update(
     identifier_override: str | None = None,
 ) -> AgendaItem:
     """Change an item (its submitter or the team leader) until the meeting starts; setting
-    status WITHDRAWN takes it off the agenda. Audited with the names of the fields."""
+    status WITHDRAWN takes it off the agenda. An item kept past the cutoff as imminent risk
+    whose urgency is lowered goes where any late item goes: the next meeting. Audited with the
+    names of the fields."""
     if not can_change_agenda_item(by, item):
         raise refuse("Only the person who brought the item or the team leader can change it.")
     lock_meeting(item.meeting)
@@ -215,10 +217,21 @@ def agenda_item_update(
     if "status" in changes and changes["status"] not in EDITABLE_STATUSES:
         raise ValidationError({"status": "Set it to draft, submitted or withdrawn."})
     apply_changes(item, changes, ITEM_FIELDS)
-    save_valid(item, update_fields=[*changes, "updated_at"])
+    fields = [*changes, "updated_at"]
+    flagged_at = item.meeting if item.flagged_for_leader else None
+    if flagged_at is not None and item.urgency != Urgency.IMMINENT:
+        target = next_meeting(flagged_at)
+        assert target is not None  # planned when missing
+        item.meeting = target
+        item.flagged_for_leader = False
+        item.position_override = None  # a leader's move was about the other agenda
+        item.move_reason = ""
+        fields += ["meeting", "flagged_for_leader", "position_override", "move_reason"]
+    save_valid(item, update_fields=fields)
     _check_text(item, by=by, identifier_override=identifier_override, only=set(changes))
-    if item.flagged_for_leader and {"status", "urgency"} & set(changes):
-        meeting_reminders_sync(item.meeting)  # withdrawn before the leader was told, say
+    if flagged_at is not None and {"status", "urgency"} & set(changes):
+        # Withdrawn or moved before the leader was told: the reminder is no longer wanted.
+        meeting_reminders_sync(flagged_at)
     return item
 
 

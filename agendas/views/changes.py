@@ -233,8 +233,17 @@ def agenda_item_edit(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
             ),
         )
         if saved.done:
-            messages.success(request, f"Saved “{saved.result.title}”.")
-            return back_to("meeting-detail", meeting, f"item-{item.public_id}")
+            changed = saved.result
+            if changed.meeting_id == meeting.pk:
+                messages.success(request, f"Saved “{changed.title}”.")
+            else:
+                day = f"{changed.meeting.local_start():%Y-%m-%d}"
+                messages.success(
+                    request,
+                    f"Saved “{changed.title}”. No longer imminent risk and past this meeting's "
+                    f"cutoff, it goes to the next meeting, on {day}.",
+                )
+            return back_to("meeting-detail", changed.meeting, f"item-{item.public_id}")
         status = saved.status
     context = {
         "meeting": meeting,
