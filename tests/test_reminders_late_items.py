@@ -148,3 +148,16 @@ def test_lowered_from_imminent_it_goes_to_the_next_meeting_and_the_leader_is_not
     assert not Reminder.objects.filter(
         meeting=item.meeting, kind=ReminderKind.LATE_ITEM_FLAGGED
     ).exists()
+
+
+def test_lowered_after_its_meeting_moved_later_it_stays_and_is_only_unmarked(world):
+    meeting = _tonight(world)
+    item = _bring(meeting, world.tara)
+    services.meeting_reschedule(
+        meeting=meeting, by=world.lena, starts_at=timezone.now() + dt.timedelta(days=3)
+    )
+    services.agenda_item_update(
+        item=item, by=world.tara, changes={"urgency": Urgency.ONGOING_PATTERN}
+    )
+    item.refresh_from_db()
+    assert (item.meeting, item.flagged_for_leader) == (meeting, False)

@@ -220,13 +220,15 @@ def agenda_item_update(
     fields = [*changes, "updated_at"]
     flagged_at = item.meeting if item.flagged_for_leader else None
     if flagged_at is not None and item.urgency != Urgency.IMMINENT:
-        target = next_meeting(flagged_at)
-        assert target is not None  # planned when missing
-        item.meeting = target
         item.flagged_for_leader = False
-        item.position_override = None  # a leader's move was about the other agenda
-        item.move_reason = ""
-        fields += ["meeting", "flagged_for_leader", "position_override", "move_reason"]
+        fields.append("flagged_for_leader")
+        if now() >= cutoff_of(flagged_at):  # not so if the meeting was moved later since
+            target = next_meeting(flagged_at)
+            assert target is not None  # planned when missing
+            item.meeting = target
+            item.position_override = None  # a leader's move was about the other agenda
+            item.move_reason = ""
+            fields += ["meeting", "position_override", "move_reason"]
     save_valid(item, update_fields=fields)
     _check_text(item, by=by, identifier_override=identifier_override, only=set(changes))
     if flagged_at is not None and {"status", "urgency"} & set(changes):
