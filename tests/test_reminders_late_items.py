@@ -161,3 +161,13 @@ def test_lowered_after_its_meeting_moved_later_it_stays_and_is_only_unmarked(wor
     )
     item.refresh_from_db()
     assert (item.meeting, item.flagged_for_leader) == (meeting, False)
+
+
+def test_moved_on_by_a_cancellation_it_is_no_longer_marked_late(world):
+    meeting = _tonight(world)
+    item = _bring(meeting, world.tara)
+    services.meeting_cancel(meeting=meeting, by=world.lena)
+    item.refresh_from_db()
+    assert item.meeting != meeting
+    assert not item.flagged_for_leader
+    assert item.urgency == Urgency.IMMINENT  # still first on the agenda it went to

@@ -259,6 +259,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
             item.position_override = None
             item.move_reason = ""
             item.status = ItemStatus.SUBMITTED
+            item.flagged_for_leader = False  # it was late for this meeting, not for that one
             save_valid(item)
         for action in open_actions:
             # Listed under the next meeting's follow-ups, and due there if it was due here.
