@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from consultteam.errors import Conflict
+from consultteam.plural import counted
 from reminders import services
 from reminders.models import Reminder, ReminderPreference
 
@@ -44,7 +45,9 @@ class ReminderAdmin(admin.ModelAdmin[Reminder]):
                 done += 1
             except Conflict:
                 continue
-        self.message_user(request, f"{done} failed reminder(s) queued again.", messages.SUCCESS)
+        self.message_user(
+            request, f"{counted(done, 'failed reminder')} queued again.", messages.SUCCESS
+        )
 
 
 @admin.register(ReminderPreference)

@@ -120,7 +120,7 @@ def test_cancel_asks_first_then_moves_the_waiting_items(client, world, meetings)
     assert meeting.status == MeetingStatus.CANCELLED
     moved = AgendaItem.objects.get(title="Calls after hours")
     assert moved.meeting == meetings.second
-    assert "1 waiting item(s) moved to" in _flash(response)[0]
+    assert "1 waiting item moved to" in _flash(response)[0]
 
 
 def test_a_started_meeting_cannot_be_cancelled(client, world, meetings):

@@ -103,7 +103,7 @@ def test_a_team_leader_without_meetings_is_told_to_plan_and_can(client, world):
     )
     assert response.status_code == 302
     assert Meeting.objects.filter(team=world.alpha).count() == 3
-    assert "Planned 3 meeting(s) for Alpha." in _flash(response)
+    assert "Planned 3 meetings for Alpha." in _flash(response)
 
 
 def test_a_therapist_without_meetings_is_told_who_plans(client, world):
@@ -419,7 +419,7 @@ def test_complete_asks_first_then_carries_over_to_the_next_meeting(client, world
     assert meeting.status == MeetingStatus.COMPLETED
     page = _text(response)
     day = meetings.second.local_start()
-    assert "1 undiscussed item(s) and 1 open action item(s) went to the meeting of" in page
+    assert "1 undiscussed item and 1 open action item went to the meeting of" in page
     assert f"{day:%d %b %Y}" in page
     assert "carried to" in page  # the completed meeting says where each one went
     assert "Download the minutes (Markdown)" in page

@@ -615,7 +615,7 @@ def test_the_admin_shows_the_error_and_its_retry_action_requeues_failed_ones(wor
         follow=True,
     )
     assert response.status_code == 200
-    assert "1 failed reminder(s) queued again." in response.content.decode()
+    assert "1 failed reminder queued again." in response.content.decode()
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (ReminderStatus.PENDING, 0)
     assert failed.send_at <= timezone.now()

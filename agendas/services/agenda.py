@@ -43,6 +43,7 @@ from cases.models import Case, ChainAnalysis, TIBEntry
 from cases.services import tib_share_with_team
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.plural import counted
 from consultteam.textcheck.services import text_gate
 from reminders.scheduling import meeting_reminders_sync
 
@@ -285,7 +286,8 @@ class Agenda:
         return (
             f"The agenda asks for {self.minutes_requested} minutes; the meeting has "
             f"{self.meeting_minutes}. It runs over by {self.over_by} minutes: "
-            f"{len(self.will_not_fit)} item(s) will not fit unless time is cut or they move."
+            f"{counted(len(self.will_not_fit), 'item')} will not fit unless time is cut or "
+            "they move."
         )
 
 

@@ -50,6 +50,7 @@ from agendas.views.run import run_page
 from cases.forms import PageForm
 from cases.views._attempt import attempt
 from consultteam.accounts.models import User
+from consultteam.plural import counted
 
 
 def _day(meeting: Meeting) -> str:
@@ -131,7 +132,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             note = "The meeting is cancelled."
             first = AgendaItem.objects.filter(pk__in=moving).select_related("meeting__team").first()
             if first is not None:
-                note += f" {len(moving)} waiting item(s) moved to {_day(first.meeting)}."
+                note += f" {counted(len(moving), 'waiting item')} moved to {_day(first.meeting)}."
             messages.success(request, note)
             return back_to("meeting-detail", meeting)
         status = cancelled.status

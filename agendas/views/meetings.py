@@ -59,6 +59,7 @@ from cases.views._attempt import attempt
 from cases.views._common import member_teams
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.plural import counted
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
 
@@ -139,7 +140,9 @@ def meetings_plan(request: HttpRequest) -> HttpResponse:
     if planned.done:
         team = form.cleaned_data["team"]
         if planned.result:
-            messages.success(request, f"Planned {len(planned.result)} meeting(s) for {team.name}.")
+            messages.success(
+                request, f"Planned {counted(len(planned.result), 'meeting')} for {team.name}."
+            )
         else:
             messages.info(request, f"{team.name}'s coming weeks were already planned.")
         return redirect("meeting-list")

@@ -54,6 +54,7 @@ from cases.views._attempt import attempt
 from cases.views._common import is_htmx, varies_with_htmx
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.plural import counted
 
 
 def _has_a_part(user: User, meeting: Meeting) -> bool:
@@ -363,6 +364,7 @@ def _carried_note(meeting: Meeting) -> str:
     following = first.meeting
     when = following.local_start()
     return (
-        f"{note} {items.count()} undiscussed item(s) and {actions.count()} open action item(s) "
-        f"went to the meeting of {when:%a %d %b %Y %H:%M} ({following.team.time_zone})."
+        f"{note} {counted(items.count(), 'undiscussed item')} and "
+        f"{counted(actions.count(), 'open action item')} went to the meeting of "
+        f"{when:%a %d %b %Y %H:%M} ({following.team.time_zone})."
     )

@@ -80,7 +80,7 @@ def test_team_leader_runs_a_meeting_to_completion(journey, world, alpha_meetings
     journey.step("what completing carries over", docs=True)
     page.get_by_label(re.compile("Yes, complete the meeting")).check()
     page.get_by_role("button", name="Complete the meeting").click()
-    expect(page.locator(".messages")).to_contain_text("2 undiscussed item(s)")
+    expect(page.locator(".messages")).to_contain_text("2 undiscussed items")
     journey.step("completed")
 
     # The next meeting shows what was carried, with where it came from.
