@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agendas import services
 from agendas.choices import LocationKind, MeetingRole
-from agendas.models import TeamMeetingSettings
+from agendas.models import Meeting, TeamMeetingSettings
 from consultteam.audit.models import Action, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_unticked_the_planned_meetings_keep_their_place_ticked_they_move_and_cal
     assert started.location_kind == LocationKind.IN_PERSON
     # Again: nothing differs, so no meeting takes a new version.
     client.post(_url(world.alpha), {**video, "planned_too": "on"})
-    assert all(m.version == m.__class__.objects.get(pk=m.pk).version for m in waiting)
+    assert [m.version for m in waiting] == [Meeting.objects.get(pk=m.pk).version for m in waiting]
 
 
 def test_the_api_moves_the_planned_meetings_only_when_asked_and_a_bad_change_moves_none(
@@ -201,6 +201,7 @@ def test_the_api_moves_the_planned_meetings_only_when_asked_and_a_bad_change_mov
         content_type="application/json",
     )
     assert refused.status_code == 400
+    assert not Meeting.objects.exclude(location_kind=LocationKind.IN_PERSON).exists()
     changed = client.patch(
         _api(world.alpha),
         {"location_kind": "HYBRID", "join_link": LINK, "planned_too": True},
