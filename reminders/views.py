@@ -59,11 +59,11 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your reminder choices are saved.")
             return redirect("reminder-preferences")
     rows = [
-        (pref, ReminderKind(pref.kind).label, errors.get(pref.kind))
+        (pref, ReminderKind(pref.kind).label, errors.get(pref.kind), pref.kind in services.NEWS)
         for pref in services.preferences_of(request.user)
     ]
     if errors:  # show what was typed, not what is stored
-        rows = [(_typed(request, pref), label, error) for pref, label, error in rows]
+        rows = [(_typed(request, pref), label, error, news) for pref, label, error, news in rows]
     context = {"rows": rows, "channels": Channel.choices, "errors": errors}
     return render(request, "reminders/preferences.html", context, status=400 if errors else 200)
 

@@ -419,6 +419,18 @@ def test_the_choices_page_saves_all_or_nothing(world):
     assert saved["MEETING_UPCOMING"] == (True, 30)
 
 
+def test_the_choices_page_asks_minutes_only_of_reminders_that_come_before_something(world):
+    from reminders.services import NEWS
+
+    client = Client()
+    client.force_login(world.tara)
+    page = client.get(reverse("reminder-preferences")).content.decode()
+    for kind in ReminderKind.values:
+        asked = f'type="number" min="0" id="{kind}-lead_minutes"' in page
+        assert asked == (kind not in NEWS), kind
+    assert page.count("At once") == len(NEWS)
+
+
 # --- Mail server replies, through the real path ------------------------------------------------
 
 
