@@ -7,10 +7,12 @@ page asks a fixed number of queries, however many teams and items there are.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agendas import services
 from agendas.models import Meeting
@@ -97,6 +99,23 @@ def test_the_team_leader_sees_readiness_and_the_overrun_warning(client, world, m
     assert "120 of 90 minutes requested" in page
     assert "Over time." in page
     assert "runs over by 30 minutes" in page
+
+
+def test_readiness_puts_imminent_risk_first_and_counts_what_came_after_the_cutoff(
+    client, world, meetings
+):
+    submit(meetings.first, world.tara, "An ordinary item")
+    assert "Imminent risk on this agenda" not in _home(client, world.lena)
+    submit(meetings.first, world.tara, "Urges since the weekend", urgency="IMMINENT")
+    page = _home(client, world.lena)
+    assert "Imminent risk on this agenda.</strong> 1 item to take first. <a" in page
+    soon = timezone.now() + dt.timedelta(hours=2)
+    tonight = Meeting.objects.create(team=world.alpha, starts_at=soon, minutes=60)
+    submit(tonight, world.tara, "A plan since this morning", urgency="IMMINENT")
+    submit(tonight, world.theo, "A crisis call", urgency="IMMINENT")
+    page = _home(client, world.lena)  # the home page shows the team's next meeting: tonight's
+    assert "</strong> 2 items to take first, 2 brought after the cutoff. <a" in page
+    assert "Imminent risk on this agenda" not in _home(client, world.tara)  # for the leader
 
 
 def test_readiness_says_which_roles_are_missing_and_that_the_agenda_is_empty(client, world):
