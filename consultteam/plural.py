@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 
-def counted(count: int, noun: str, plural: str = "") -> str:
-    """``count`` and ``noun``, made plural (``plural``, or the noun with an s) unless it is 1."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an s unless the count is 1 (every noun we count takes one)."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
