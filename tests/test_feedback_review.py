@@ -357,6 +357,19 @@ def test_review_steps_are_offered_to_the_right_person_only(client, world):
         assert start not in _as(Client(), getattr(world, who)).get(url).content.decode(), who
 
 
+def test_the_case_page_folds_each_entrys_request_for_a_review_and_the_analysis_page_does_not(
+    client, world
+):
+    tara = _as(client, world.tara)
+    case = tara.get(reverse("case-detail", kwargs={"case_id": world.tara_case.public_id}))
+    html = case.content.decode()
+    folds = html.count('<details class="review-request-fold"><summary>Ask for a review</summary>')
+    assert folds == html.count('class="inline review-request"') > 0
+    chain = tara.get(reverse("chain-detail", kwargs={"chain_id": world.tara_chain_ready.public_id}))
+    assert 'class="inline review-request"' in chain.content.decode()
+    assert "review-request-fold" not in chain.content.decode()
+
+
 def test_a_page_post_runs_the_steps(client, world):
     review = _request(world)
     sam = _as(client, world.sam)
