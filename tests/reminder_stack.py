@@ -133,11 +133,6 @@ class Stack:
         except OSError:
             return False
 
-    def restart_redis(self, pause: float = 2.0) -> None:
-        self.stop("redis")
-        time.sleep(pause)
-        self.start_redis()
-
     # --- The application ---------------------------------------------------------------------
 
     def manage(self, *args: str) -> str:

@@ -176,8 +176,16 @@ def test_a_redis_restart_mid_run_loses_and_repeats_nothing(redis_stack, smtp_ser
     stack.start_worker("worker")
     recorder = smtp_server.recorder
     wait_for(lambda: len(recorder.accepted) >= 15, timeout=90, what="a first part to arrive")
-    stack.restart_redis()  # every queued message is gone with it
+    # Hold the worker at its next message while Redis goes, so the restart lands mid-run: a
+    # batch of 10 is delivered in a blink, and unheld the worker had once sent all 60 before
+    # Redis was down. Let go well inside the worker's mail timeout (5 s).
+    release = recorder.hold_next()
+    assert recorder.held.wait(timeout=30), "the worker sent its next message"
+    stack.stop("redis")  # every queued message is gone with it
     assert len(recorder.accepted) < COUNT
+    release.set()
+    time.sleep(2)
+    stack.start_redis()
     assert_each_arrived_once(stack, smtp_server)
 
 
