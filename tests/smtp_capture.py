@@ -42,15 +42,19 @@ class Recorder:
     accepted: list[Accepted] = field(default_factory=list)
     reply_with: str | None = None
     holding: threading.Event | None = None
+    hold_after: int = 0  # hold the first message that comes once this many were accepted
     held: threading.Event = field(default_factory=threading.Event)
     # The message held last, once it was let go and accepted (None if the sender went away).
     held_accepted: Accepted | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def hold_next(self) -> threading.Event:
-        """Hold the next message before answering; set the returned event to let it go."""
+    def hold_next(self, *, after: int = 0) -> threading.Event:
+        """Hold the next message before answering (the next once ``after`` were accepted: set
+        before the sender starts, the hold lands at that point however fast it sends); set the
+        returned event to let it go."""
         self.held.clear()
         self.held_accepted = None
+        self.hold_after = after
         self.holding = threading.Event()
         return self.holding
 
@@ -58,7 +62,7 @@ class Recorder:
         if self.reply_with is not None:
             return self.reply_with
         was_held = False
-        if self.holding is not None:
+        if self.holding is not None and len(self.accepted) >= self.hold_after:
             release, self.holding = self.holding, None
             self.held.set()
             while not release.is_set():

@@ -45,6 +45,9 @@ needs_redis_server = pytest.mark.skipif(
 )
 
 COUNT = 60
+# The faults land after this many have arrived: the mail server holds the next message, so
+# the worker is mid-run however fast it sends.
+FIRST_PART = 15
 DELIVERED_WITHIN = 120  # seconds, generous: two cores shared with other work
 
 
@@ -110,12 +113,11 @@ def assert_each_arrived_once(stack: Stack, smtp: SmtpServer) -> None:
 
 
 def test_a_worker_killed_mid_run_loses_and_repeats_nothing(stack, smtp_server):
+    recorder = smtp_server.recorder
+    release = recorder.hold_next(after=FIRST_PART)
     stack.start_beat("beat")
     stack.start_worker("worker")
-    recorder = smtp_server.recorder
-    wait_for(lambda: len(recorder.accepted) >= 15, timeout=90, what="a first part to arrive")
-    release = recorder.hold_next()
-    assert recorder.held.wait(timeout=30), "the worker sent its next message"
+    assert recorder.held.wait(timeout=90), "a first part arrived and the worker sent the next"
     stack.kill("worker")  # it is waiting for our answer to that message
     release.set()
     before = len(recorder.accepted)
@@ -138,12 +140,11 @@ def test_a_kill_after_the_server_accepted_sends_that_one_twice(stack, smtp_serve
     the hold ends (the server does not notice a client gone while it waits for a lock): the
     test ends that backend, as a death that takes the connection along would, to be inside
     the window there too (see `Stack.end_waiting_statements`)."""
+    recorder = smtp_server.recorder
+    release = recorder.hold_next(after=FIRST_PART)
     stack.start_beat("beat")
     stack.start_worker("worker")
-    recorder = smtp_server.recorder
-    wait_for(lambda: len(recorder.accepted) >= 15, timeout=90, what="a first part to arrive")
-    release = recorder.hold_next()
-    assert recorder.held.wait(timeout=30), "the worker sent its next message"
+    assert recorder.held.wait(timeout=90), "a first part arrived and the worker sent the next"
     with stack.hold_writes():
         release.set()
         wait_for(
@@ -172,15 +173,14 @@ def test_a_kill_after_the_server_accepted_sends_that_one_twice(stack, smtp_serve
 @needs_redis_server
 def test_a_redis_restart_mid_run_loses_and_repeats_nothing(redis_stack, smtp_server):
     stack = redis_stack
+    # The worker is held at a message while Redis goes, so the restart lands mid-run: a batch
+    # of 10 goes out in a blink, and unheld the worker had once sent all 60 before Redis was
+    # down. It is let go well inside its mail timeout (5 s).
+    recorder = smtp_server.recorder
+    release = recorder.hold_next(after=FIRST_PART)
     stack.start_beat("beat")
     stack.start_worker("worker")
-    recorder = smtp_server.recorder
-    wait_for(lambda: len(recorder.accepted) >= 15, timeout=90, what="a first part to arrive")
-    # Hold the worker at its next message while Redis goes, so the restart lands mid-run: a
-    # batch of 10 is delivered in a blink, and unheld the worker had once sent all 60 before
-    # Redis was down. Let go well inside the worker's mail timeout (5 s).
-    release = recorder.hold_next()
-    assert recorder.held.wait(timeout=30), "the worker sent its next message"
+    assert recorder.held.wait(timeout=90), "a first part arrived and the worker sent the next"
     stack.stop("redis")  # every queued message is gone with it
     assert len(recorder.accepted) < COUNT
     release.set()
