@@ -14,7 +14,7 @@ from agendas.choices import MeetingRole
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from cases.permissions import CLINICIANS
 from consultteam.access import AnyUser, is_active_person
-from consultteam.teams.models import Role, Team
+from consultteam.teams.models import Membership, Role, Team
 from consultteam.teams.permissions import can_lead_team, role_in
 
 
@@ -53,6 +53,19 @@ def can_run_meeting(user: AnyUser, meeting: Meeting | None) -> bool:
     return can_lead_team(user, meeting.team) or holds_role(
         user, meeting, MeetingRole.MEETING_LEADER
     )
+
+
+def meeting_runner_ids(meeting: Meeting) -> set[int]:
+    """Who `can_run_meeting` lets run ``meeting``, as ids, for telling them: the team's leaders
+    and this meeting's leader, each while an active member of the team. Two queries."""
+    members = Membership.objects.current().filter(team_id=meeting.team_id)
+    leaders = members.filter(role=Role.TEAM_LEADER).values_list("user_id", flat=True)
+    holders = RoleAssignment.objects.filter(
+        meeting_id=meeting.pk,
+        role=MeetingRole.MEETING_LEADER,
+        member_id__in=members.values("user_id"),
+    ).values_list("member_id", flat=True)
+    return {*leaders, *holders}
 
 
 def can_write_minutes(user: AnyUser, meeting: Meeting | None) -> bool:

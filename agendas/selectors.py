@@ -20,7 +20,6 @@ from agendas.choices import (
     ItemStatus,
     MeetingRole,
     MeetingStatus,
-    Urgency,
 )
 from agendas.models import (
     ActionItem,
@@ -59,14 +58,9 @@ class Readiness:
         return max(0, self.roles_expected - self.roles_filled)
 
     @property
-    def imminent(self) -> list[AgendaItem]:
-        """The waiting items of imminent risk: whoever runs the meeting takes them first."""
-        return [item for item in self.agenda.items if item.urgency == Urgency.IMMINENT]
-
-    @property
     def imminent_late(self) -> int:
-        """How many of them were brought after the cutoff."""
-        return sum(item.flagged_for_leader for item in self.imminent)
+        """How many of the agenda's imminent items were brought after the cutoff."""
+        return sum(item.flagged_for_leader for item in self.agenda.imminent)
 
 
 @dataclass(frozen=True)

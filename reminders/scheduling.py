@@ -18,17 +18,11 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from agendas.choices import (
-    ActionStatus,
-    AttendanceStatus,
-    ItemStatus,
-    MeetingRole,
-    MeetingStatus,
-    Urgency,
-)
+from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus, Urgency
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting
+from agendas.permissions import meeting_runner_ids
 from cases.permissions import CLINICIANS
-from consultteam.teams.models import Membership, Role
+from consultteam.teams.models import Membership
 from reminders.choices import ReminderKind
 from reminders.models import Reminder
 from reminders.services import Wanted, reminders_reconcile
@@ -189,14 +183,7 @@ def _flagged(meeting: Meeting) -> list[Wanted]:
     )
     if not flagged:
         return []
-    leaders = set(
-        Membership.objects.current()
-        .filter(team_id=meeting.team_id, role=Role.TEAM_LEADER)
-        .values_list("user_id", flat=True)
-    )
-    leaders |= set(
-        meeting.roles.filter(role=MeetingRole.MEETING_LEADER).values_list("member_id", flat=True)
-    )
+    leaders = meeting_runner_ids(meeting)
     return [
         Wanted(
             key=f"flagged:{item_id}:{leader_id}",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from agendas import services
 from agendas.choices import ItemStatus, MeetingRole, Urgency
 from agendas.models import Meeting
+from consultteam.teams.models import Membership
 from reminders.choices import ReminderKind, ReminderStatus
 from reminders.delivery import claim_due, deliver
 from reminders.models import Reminder
@@ -171,3 +172,15 @@ def test_moved_on_by_a_cancellation_it_is_no_longer_marked_late(world):
     assert item.meeting != meeting
     assert not item.flagged_for_leader
     assert item.urgency == Urgency.IMMINENT  # still first on the agenda it went to
+
+
+def test_a_meeting_leader_who_has_left_the_team_is_not_told(world):
+    """Told are those `can_run_meeting` lets run it: a role held by someone who left gives no
+    right to run the meeting, and no message about it."""
+    meeting = _tonight(world)
+    services.role_assign(
+        meeting=meeting, role=MeetingRole.MEETING_LEADER, member=world.theo, by=world.lena
+    )
+    Membership.objects.filter(user=world.theo, team=world.alpha).update(is_active=False)
+    _bring(meeting, world.tara)
+    assert set(_told(meeting)) == {world.lena.pk}

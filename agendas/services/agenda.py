@@ -280,6 +280,11 @@ class Agenda:
     will_not_fit: list[AgendaItem] = field(default_factory=list)
 
     @property
+    def imminent(self) -> list[AgendaItem]:
+        """The waiting items of imminent risk: whoever runs the meeting takes them first."""
+        return [item for item in self.items if item.urgency == Urgency.IMMINENT]
+
+    @property
     def warning(self) -> str | None:
         if not self.over_by:
             return None

@@ -26,7 +26,6 @@ from agendas.choices import (
     MeetingRole,
     MeetingStatus,
     Section,
-    Urgency,
 )
 from agendas.forms import (
     AbsenceForm,
@@ -297,7 +296,7 @@ def detail_page(
         "sections": sections,
         "settled": settled,
         "bar": _time_bar(agenda.minutes_requested, agenda.meeting_minutes),
-        "imminent": [item for item in agenda.items if item.urgency == Urgency.IMMINENT],
+        "imminent": agenda.imminent,
         "runs": runs,
         "may_move": may_move,
         "open_meeting": open_meeting,

@@ -24,7 +24,6 @@ from agendas.choices import (
     ActionStatus,
     FlagReason,
     MeetingStatus,
-    Urgency,
 )
 from agendas.forms import (
     ActionItemForm,
@@ -112,7 +111,7 @@ def run_page(
         "agenda": agenda,
         "current": current,
         "next_items": agenda.items[1:],
-        "imminent": [item for item in agenda.items if item.urgency == Urgency.IMMINENT],
+        "imminent": agenda.imminent,
         "done": [item for item in items if item.status in SETTLED_ITEM_STATUSES],
         "open_meeting": open_meeting,
         "runs": runs,
