@@ -2,10 +2,11 @@
 closing, the roles, the action items due at it, the items carried over to it and the items of
 imminent risk brought after its cutoff (the leader is told at once).
 
-The meeting services call `meeting_reminders_sync` after each change (planned, moved,
-cancelled, roles, actions, completion, a late item flagged for the leader). It recomputes the
-whole wanted set of the meeting and reconciles, so every caller is one line and a repeated call
-changes nothing.
+The meeting services announce each change (planned, moved, cancelled, roles, actions,
+completion, a late item flagged for the leader) as `consultteam.events.MeetingsChanged`; this
+app subscribes `on_meetings_changed` in its `ready()`, so the services import nothing from here.
+It recomputes the whole wanted set of the meeting and reconciles, so every announcement is one
+line and a repeated one changes nothing.
 
 Keys carry the meeting's start (as a Unix time): a meeting moved to another time is a new
 reminder; the one for the old time is cancelled if it had not gone out. A late item's key names
@@ -21,7 +22,9 @@ from zoneinfo import ZoneInfo
 from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus, Urgency
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting
 from agendas.permissions import meeting_runner_ids
+from agendas.services.agenda import cutoff_of
 from cases.permissions import CLINICIANS
+from consultteam.events import MeetingsChanged
 from consultteam.teams.models import Membership
 from reminders.choices import ReminderKind
 from reminders.models import Reminder
@@ -36,10 +39,18 @@ def meeting_reminders_sync(*meetings: Meeting | None) -> None:
     safe to run twice. No rule check: the calling service has checked its own."""
     for meeting in meetings:
         if meeting is not None:
-            _sync(Meeting.objects.select_related("team").get(pk=meeting.pk))
+            _sync(meeting.pk)
 
 
-def _sync(meeting: Meeting) -> None:
+def on_meetings_changed(event: MeetingsChanged) -> None:
+    """The subscriber to the meeting services' announcements: sync each meeting named, in the
+    announcing service's transaction. Safe to run twice."""
+    for meeting_id in event.meeting_ids:
+        _sync(meeting_id)
+
+
+def _sync(meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("team").get(pk=meeting_id)
     wanted: list[Wanted] = []
     if meeting.status == MeetingStatus.SCHEDULED:
         wanted = [
@@ -57,8 +68,6 @@ def _stamp(meeting: Meeting) -> int:
 
 
 def _upcoming(meeting: Meeting) -> list[Wanted]:
-    from agendas.services.agenda import cutoff_of  # the services import this module
-
     # Someone who sent notice they will miss the meeting needs no reminder of it.
     absent = Attendance.objects.filter(
         meeting=meeting, status=AttendanceStatus.ABSENT_NOTIFIED

@@ -21,6 +21,7 @@ from django.utils import timezone
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.errors import Conflict
+from consultteam.events import ReviewRequested
 from reminders.choices import DEFAULTS, MAX_LEAD_MINUTES, Channel, ReminderKind, ReminderStatus
 from reminders.models import Reminder, ReminderPreference
 
@@ -133,18 +134,18 @@ def _create(key: str, values: dict[str, Any]) -> None:
             raise
 
 
-def review_reminder_request(*, review: Any) -> None:
-    """Remind the reviewer named on a review request (news: at once). Keyed by the request and
-    the moment it was (re)submitted, so each request or resubmission reminds once. Says only
-    that a review waits; never what is reviewed. Runs in the caller's transaction."""
-    asked_at = review.resubmitted_at or review.created_at or timezone.now()
+def on_review_requested(event: ReviewRequested) -> None:
+    """The subscriber to `ReviewRequested`: remind the reviewer named on a review request
+    (news: at once). Keyed by the request and the moment it was (re)submitted, so each request
+    or resubmission reminds once. Says only that a review waits; never what is reviewed. Runs
+    in the announcing service's transaction; safe to run twice."""
     reminders_reconcile(
         wanted=[
             Wanted(
-                key=f"review:{review.pk}:{int(asked_at.timestamp())}",
-                recipient_id=review.reviewer_id,
+                key=f"review:{event.review_id}:{int(event.asked_at.timestamp())}",
+                recipient_id=event.reviewer_id,
                 kind=ReminderKind.REVIEW_REQUESTED,
-                due_at=asked_at,
+                due_at=event.asked_at,
             )
         ],
         scope=Reminder.objects.none(),

@@ -43,9 +43,9 @@ from cases.models import Case, ChainAnalysis, TIBEntry
 from cases.services import tib_share_with_team
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.events import meetings_changed
 from consultteam.plural import counted
 from consultteam.textcheck.services import text_gate
-from reminders.scheduling import meeting_reminders_sync
 
 # What a submitter may change on their own item until the meeting starts.
 ITEM_FIELDS = (
@@ -169,7 +169,7 @@ def agenda_item_submit(
     save_valid(item)
     _check_text(item, by=by, identifier_override=identifier_override, only={"title", "question"})
     if item.flagged_for_leader:
-        meeting_reminders_sync(meeting)  # tells whoever runs the meeting, at once
+        meetings_changed(meeting)  # tells whoever runs the meeting, at once
     return Submitted(item=item, notice=notice)
 
 
@@ -234,7 +234,7 @@ def agenda_item_update(
     _check_text(item, by=by, identifier_override=identifier_override, only=set(changes))
     if flagged_at is not None and {"status", "urgency"} & set(changes):
         # Withdrawn or moved before the leader was told: the reminder is no longer wanted.
-        meeting_reminders_sync(flagged_at)
+        meetings_changed(flagged_at)
     return item
 
 

@@ -41,10 +41,10 @@ from agendas.services.common import (
 from agendas.services.schedule import next_meeting
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.events import meetings_changed
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 from consultteam.textcheck.services import text_gate
-from reminders.scheduling import meeting_reminders_sync
 
 MINUTES_FIELDS = ("minutes_text",)
 SETUP_FIELDS = ("location_kind", "join_link", "minutes")
@@ -139,7 +139,7 @@ def meeting_complete(
         ActionItem.objects.filter(meeting=meeting, status=ActionStatus.OPEN).order_by("id")
     )
     if not undiscussed and not open_actions:
-        meeting_reminders_sync(meeting)
+        meetings_changed(meeting)
         return meeting
     following = next_meeting(meeting)
     assert following is not None  # planned when missing
@@ -180,7 +180,7 @@ def meeting_complete(
         save_valid(carried)
         action.status = ActionStatus.CARRIED_OVER
         save_valid(action, update_fields=["status", "updated_at"])
-    meeting_reminders_sync(meeting, following)
+    meetings_changed(meeting, following)
     return meeting
 
 
@@ -217,7 +217,7 @@ def action_item_add(
         due_meeting=None if due_on else next_meeting(meeting, plan=False),
     )
     save_valid(action)
-    meeting_reminders_sync(action.due_meeting or meeting)
+    meetings_changed(action.due_meeting or meeting)
     return action
 
 
@@ -243,7 +243,7 @@ def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, An
         member_of(action.meeting.team, changes["owner"].pk, "owner")
     apply_changes(action, changes, ACTION_FIELDS)
     save_valid(action, update_fields=[*changes, "updated_at"])
-    meeting_reminders_sync(action.meeting, action.due_meeting)
+    meetings_changed(action.meeting, action.due_meeting)
     return action
 
 

@@ -29,9 +29,9 @@ from agendas.services.schedule import meeting_settings_of
 from cases.permissions import CLINICIANS
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.events import meetings_changed
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Membership, Team
-from reminders.scheduling import meeting_reminders_sync
 
 
 def rotation_pool(team: Team) -> list[int]:
@@ -131,7 +131,7 @@ def rotate(meeting: Meeting) -> list[RoleAssignment]:
     if agreement is not None and meeting.agreement_id != agreement.pk:
         meeting.agreement = agreement
         bump(meeting, ["agreement"])
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
     return sorted(
         current.values(), key=lambda assignment: MeetingRole.values.index(assignment.role)
     )
@@ -189,7 +189,7 @@ def role_assign(*, meeting: Meeting, role: str, member: User, by: User) -> RoleA
     assignment.member = member
     assignment.source = RoleSource.MANUAL
     save_valid(assignment)
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
     return assignment
 
 
@@ -219,7 +219,7 @@ def role_swap(*, meeting: Meeting, role: str, with_member: User, by: User) -> li
     assignment.member = with_member
     assignment.source = RoleSource.SWAP
     save_valid(assignment)
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
     return sorted(
         meeting.roles.all(), key=lambda assignment: MeetingRole.values.index(assignment.role)
     )

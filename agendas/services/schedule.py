@@ -44,8 +44,8 @@ from agendas.services.common import (
 )
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.events import meetings_changed
 from consultteam.teams.models import Cadence, Team
-from reminders.scheduling import meeting_reminders_sync
 
 MAX_WEEKS = 52
 
@@ -196,7 +196,7 @@ def meetings_plan(*, team: Team, by: User, weeks: int = 8) -> list[Meeting]:
     team = Team.objects.select_for_update().get(pk=team.pk)
     count = weeks if team.cadence == Cadence.WEEKLY else max(1, weeks // 2)
     planned = plan_slots(team, after=now(), count=count)
-    meeting_reminders_sync(*planned)
+    meetings_changed(*planned)
     return planned
 
 
@@ -227,7 +227,7 @@ def meeting_reschedule(
         meeting.minutes = minutes
         fields.append("minutes")
     bump(meeting, fields)
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
     return meeting
 
 
@@ -268,7 +268,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
             if action.due_meeting_id == meeting.pk:
                 action.due_meeting = target
             save_valid(action)
-    meeting_reminders_sync(meeting, next_meeting(meeting, plan=False))
+    meetings_changed(meeting, next_meeting(meeting, plan=False))
     return meeting
 
 
@@ -295,7 +295,7 @@ def attendance_notify_absence(*, meeting: Meeting, member: User, by: User) -> At
         from agendas.services.roles import rotate
 
         rotate(meeting)
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
     return attendance
 
 

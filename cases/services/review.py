@@ -5,8 +5,9 @@ hears first what makes sense in what they did. A review runs REQUESTED → IN_RE
 REVISION_REQUESTED or SIGNED_OFF, and back from REVISION_REQUESTED to REQUESTED when the author
 resubmits. Each step is taken by the right person only (see permissions.py) and each service
 re-checks that itself; a step that does not fit the review's status is refused with 409.
-Nothing here enqueues work: asking for a review (or resubmitting) writes a reminder row for the
-reviewer, which the reminder sweep delivers; the reminder says only that a review waits.
+Nothing here enqueues work: asking for a review (or resubmitting) announces `ReviewRequested`
+(consultteam/events.py), on which the reminders app writes a reminder row for the reviewer in the
+same transaction; the reminder sweep delivers it, saying only that a review waits.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from cases.services.citations import cite
 from cases.services.common import refuse, save_valid
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.events import ReviewRequested, announce
 from consultteam.textcheck.services import text_gate
-from reminders.services import review_reminder_request
 
 Item = ChainAnalysis | TIBEntry
 
@@ -154,8 +155,17 @@ def review_request(*, by: User, item: Item, reviewer: User) -> ReviewRequest:
             save_valid(review)
     except IntegrityError as error:  # the same request, committed a moment earlier
         raise Conflict("This already has a review under way; its reviewer has it.") from error
-    review_reminder_request(review=review)
+    _announce_asked(review)
     return review
+
+
+def _announce_asked(review: ReviewRequest) -> None:
+    """Tell the listeners (the reminders app) that the reviewer was asked, at the moment of the
+    request or of its resubmission. Their writes join the caller's transaction."""
+    asked_at = review.resubmitted_at or review.created_at or timezone.now()
+    announce(
+        ReviewRequested(review_id=review.pk, reviewer_id=review.reviewer_id, asked_at=asked_at)
+    )
 
 
 def _lock(review: ReviewRequest, *, expected: str, doing: str) -> ReviewRequest:
@@ -269,5 +279,5 @@ def review_resubmit(*, review: ReviewRequest, by: User) -> ReviewRequest:
         raise refuse("Only the author or the case's therapists can resubmit this.")
     review = _lock(review, expected=ReviewStatus.REVISION_REQUESTED, doing="resubmitted")
     _move(review, ReviewStatus.REQUESTED, "resubmitted_at")
-    review_reminder_request(review=review)
+    _announce_asked(review)
     return review
