@@ -11,6 +11,8 @@ COPY pyproject.toml README.md ./
 COPY consultteam ./consultteam
 COPY cases ./cases
 COPY agendas ./agendas
+COPY reminders ./reminders
+COPY clinic ./clinic
 RUN pip install .
 COPY manage.py ./
 COPY templates ./templates

@@ -1,5 +1,5 @@
 """What observers named at a team's meetings, month by month: counts for the team as a whole,
-never per person (the team patterns page, consultteam/textcheck/views.py)."""
+never per person (the team patterns page, clinic/views.py)."""
 
 from __future__ import annotations
 

@@ -57,6 +57,15 @@ def _register_text_flag_rules() -> None:
         register(model._meta.label_lower, can_view=can_view, can_change=can_change)
 
 
+def _register_citations() -> None:
+    """What cites an assumption or an agreement, for its reference page: the reference data
+    asks, since it cannot import this app."""
+    from cases.selectors import cited_by
+    from consultteam.reference.citations import register
+
+    register(cited_by)
+
+
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Clinical record"
@@ -85,6 +94,7 @@ class CasesConfig(AppConfig):
         ):
             audited(grant_model, team_of=team_of, on_create=Action.GRANT, on_delete=Action.REVOKE)
         _register_text_flag_rules()
+        _register_citations()
         # Feedback and reviews: audited like the rest; the flags on feedback are read by
         # whoever reads the feedback and kept or dismissed by its author.
         audited(m.Feedback, team_of=lambda feedback: feedback.team_id)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "agendas",
     "reminders",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "consultteam.context_processors.navigation",
+                "clinic.context_processors.navigation",
             ],
         },
     },

@@ -32,9 +32,9 @@ from cases.models import (
     TIBEntry,
 )
 from cases.services import TIBLogged, case_open
+from clinic.demo import DEMO_PEOPLE
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action, AuditEvent
-from consultteam.demo import DEMO_PEOPLE
 from consultteam.teams.models import Membership, Role, Team
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +74,8 @@ def test_each_writers_record_is_dated_from_their_own_today_whatever_the_hour():
     """Fourteen hours ahead of UTC and twelve behind: at any hour one of the two is on another
     date than UTC, and a record dated from UTC's today would put the one behind in their
     future (refused) or leave the one ahead a day short."""
+    from clinic.demo_clinical import ALPHA_ONE, BETA_ONE, DEMO_TEAM_RECORDS
     from consultteam.accounts.time_zones import person_today
-    from consultteam.demo_clinical import ALPHA_ONE, BETA_ONE, DEMO_TEAM_RECORDS
 
     zones = {ALPHA_ONE: "Pacific/Kiritimati", BETA_ONE: "Etc/GMT+12"}
     for therapist, zone in zones.items():

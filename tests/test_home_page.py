@@ -187,7 +187,7 @@ def test_the_home_page_asks_the_same_queries_however_many_teams_and_items(
     client.get(reverse("home"))  # warm the session
     # 1 session, 2 user, 3 memberships, 4 next meeting per team, 5 items, 6 roles,
     # 7 attendance, 8 rotating roles of led teams, 9 member counts, 10 open actions,
-    # 11 reviews waiting, 12 the navigation's "leads a team?" (consultteam/context_processors).
+    # 11 reviews waiting, 12 the navigation's "leads a team?" (clinic/context_processors).
     with django_assert_num_queries(12):
         client.get(reverse("home"))
     for title in ("Skipped group", "Burnout check", "Video review"):

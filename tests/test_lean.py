@@ -26,9 +26,9 @@ from cases.serializers import (
     TIBLoggedSerializer,
     with_citations,
 )
+from clinic.demo import load_demo
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.audit.serializers import AuditEventSerializer
-from consultteam.demo import load_demo
 from consultteam.lean import Lean
 
 pytestmark = pytest.mark.django_db

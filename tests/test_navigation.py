@@ -1,10 +1,10 @@
-"""The main navigation marks the section a page belongs to (consultteam/context_processors.py)."""
+"""The main navigation marks the section a page belongs to (clinic/context_processors.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from consultteam.context_processors import SECTIONS, nav_links
+from clinic.context_processors import SECTIONS, nav_links
 
 
 def _marked(path: str) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Every package of ours: the beat schedule is in consultteam/celery.py, and a task of any app
 # could be sent for later.
-GUARDED = ("consultteam", "cases", "agendas", "reminders")
+GUARDED = ("consultteam", "cases", "agendas", "reminders", "clinic")
 LATER = {"eta", "countdown"}
 
 

@@ -1,14 +1,14 @@
 """The reference pages: the team agreements and the DBT assumptions, for any signed-in user,
-and for each one, the items that cite it among those the reader may see."""
+and for each one, the items that cite it among those the reader may see (found by the clinical
+record's app, which registers its finder in `reference.citations`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from consultteam.reference.citations import cited_by
 from consultteam.reference.models import Agreement, Assumption, AssumptionSource
 
 
@@ -32,20 +32,12 @@ def reference_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cited_by(request: HttpRequest, row: Assumption | Agreement) -> Any:
-    # The clinical record is read through its own selector, imported here: reference data is
-    # shared by every app and imports none of them at module level.
-    from cases.selectors import cited_by
-
-    return cited_by(request.user, row)
-
-
 @login_required
 def assumption_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One assumption: our description, what it guards against, a reframe, and what cites it
     among what the reader may see. An unknown or retired code answers 404."""
     assumption = get_object_or_404(Assumption.objects.visible_to(request.user), code=code)
-    context = {"row": assumption, "kind": "assumption", "cited": _cited_by(request, assumption)}
+    context = {"row": assumption, "kind": "assumption", "cited": cited_by(request.user, assumption)}
     return render(request, "reference/detail.html", context)
 
 
@@ -53,5 +45,5 @@ def assumption_detail(request: HttpRequest, code: str) -> HttpResponse:
 def agreement_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One agreement and what cites it among what the reader may see."""
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), code=code)
-    context = {"row": agreement, "kind": "agreement", "cited": _cited_by(request, agreement)}
+    context = {"row": agreement, "kind": "agreement", "cited": cited_by(request.user, agreement)}
     return render(request, "reference/detail.html", context)

@@ -1,4 +1,5 @@
-"""Routes of this app: `urlpatterns` are pages, `api_urlpatterns` live under /api/v1/."""
+"""Routes of this app: `urlpatterns` are pages, `api_urlpatterns` live under /api/v1/. A team's
+patterns page (teams/<id>/patterns/) reads the meetings and the record too: clinic/urls.py."""
 
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
@@ -12,7 +13,6 @@ router.register("teams", api.TeamViewSet, basename="api-team")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.team_list, name="team-list"),
     path("<uuid:team_id>/", views.team_detail, name="team-detail"),
-    path("<uuid:team_id>/patterns/", textcheck_views.team_patterns, name="team-patterns"),
     path(
         "<uuid:team_id>/language-rules/",
         textcheck_views.team_language_rules,

@@ -1,5 +1,6 @@
 """Pages of the text checks: the flags of one record (keep with a reason, or dismiss) and a
-team's language patterns for its leader and supervisors.
+team's own language rules. (A team's patterns, which read the meetings and the clinical record
+too, are a page of the clinic app.)
 
 Which record a flag belongs to, and who may see or change it, is the record's app's business
 (`textcheck.registry`): a record one may not see answers 404, as if it had no flags.
@@ -7,7 +8,6 @@ Which record a flag belongs to, and who may see or change it, is the record's ap
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,28 +19,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultteam.access import is_active_person
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
-from consultteam.monthly_chart import counts_by_month, last_months, month_rows, monthly_bars
 from consultteam.reference.models import AgreementCode, AssumptionCode
 from consultteam.teams.models import Team
 from consultteam.textcheck import registry, services
 from consultteam.textcheck.models import (
-    FlagCheck,
     FlagStatus,
     LanguageCategory,
     LanguageRule,
     Severity,
-    TextFlag,
 )
 from consultteam.textcheck.permissions import (
     can_manage_language_rules,
-    can_see_team_patterns,
     can_view_language_rules,
     visible_flag,
     visible_flags_of,
@@ -129,70 +124,6 @@ def text_flag_resolve(request: HttpRequest, flag_id: uuid.UUID) -> HttpResponse:
     back = _back_to(request, given, reverse("text-flags-of", kwargs={"object_id": flag.object_id}))
     context = {"flag": flag, "form": form, "back": back}
     return render(request, "textcheck/flag_resolve.html", context, status=status)
-
-
-# --- The team's patterns ----------------------------------------------------------------------
-
-RESOLUTION_ORDER = (
-    FlagStatus.OPEN,
-    FlagStatus.REWORDED,
-    FlagStatus.KEPT,
-    FlagStatus.DISMISSED,
-)
-
-
-@login_required
-@require_GET
-def team_patterns(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
-    """The team's language flags by category and by what became of them, month by month over
-    the last six months. Counts only: never by person, and no names on the page."""
-    user = _person(request)
-    team = get_object_or_404(Team.objects.visible_to(user), public_id=team_id)
-    if not can_see_team_patterns(user, team):
-        raise PermissionDenied("The team leader and supervisors see the team's patterns.")
-    months = last_months(timezone.localdate())
-    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
-    flags = TextFlag.objects.filter(team=team, kind=FlagCheck.LANGUAGE, created_at__gte=since)
-
-    categories = month_rows(
-        counts_by_month(flags, when="created_at", by="category"),
-        months,
-        list(LanguageCategory.choices),
-    )
-    resolutions = month_rows(
-        counts_by_month(flags, when="created_at", by="status"),
-        months,
-        [(status.value, status.label) for status in RESOLUTION_ORDER],
-    )
-    title = f"Language flags per month by category, {months[0]:%B %Y} to {months[-1]:%B %Y}"
-    context = {
-        "team": team,
-        "months": months,
-        "categories": categories,
-        "resolutions": resolutions,
-        "total": sum(row.total for row in categories),
-        "chart": monthly_bars(months, categories, title, chart_id="language-chart"),
-        "chart_title": title,
-        "citation_counts": _feedback_citation_counts(team),
-        "observer": _observer_patterns(team, months),
-    }
-    return render(request, "textcheck/team_patterns.html", context)
-
-
-def _observer_patterns(team: Team, months: list[dt.date]) -> Any:
-    # What observers named at the team's meetings comes from the meetings app; imported here
-    # for the same reason as the feedback counts below.
-    from agendas.patterns import observer_patterns
-
-    return observer_patterns(team, months)
-
-
-def _feedback_citation_counts(team: Team) -> list[Any]:
-    # The feedback half of the page comes from the clinical record. Imported here, not at the
-    # top, so the shared core does not depend on the cases app when it loads.
-    from cases.selectors import feedback_citation_counts
-
-    return list(feedback_citation_counts(team))
 
 
 # --- The team's own language rules --------------------------------------------------------------

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from consultteam.demo import load_demo
+from clinic.demo import load_demo
 
 
 class Command(BaseCommand):

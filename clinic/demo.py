@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from clinic.demo_clinical import load_clinical_demo
+from clinic.demo_meetings import load_meeting_demo
 from consultteam.accounts.models import User
-from consultteam.demo_clinical import load_clinical_demo
-from consultteam.demo_meetings import load_meeting_demo
 from consultteam.teams.models import Membership, Role, Team
 
 
