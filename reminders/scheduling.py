@@ -34,17 +34,10 @@ from reminders.services import Wanted, reminders_reconcile
 ACTION_DUE_HOUR = dt.time(9, 0)
 
 
-def meeting_reminders_sync(*meetings: Meeting | None) -> None:
-    """Bring the reminders of each meeting in line with it. Runs in the caller's transaction;
-    safe to run twice. No rule check: the calling service has checked its own."""
-    for meeting in meetings:
-        if meeting is not None:
-            _sync(meeting.pk)
-
-
 def on_meetings_changed(event: MeetingsChanged) -> None:
-    """The subscriber to the meeting services' announcements: sync each meeting named, in the
-    announcing service's transaction. Safe to run twice."""
+    """The subscriber to the meeting services' announcements: bring the reminders of each
+    meeting named in line with it, in the announcing service's transaction. Safe to run twice.
+    No rule check: the announcing service has checked its own."""
     for meeting_id in event.meeting_ids:
         _sync(meeting_id)
 

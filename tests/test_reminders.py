@@ -22,10 +22,10 @@ from agendas.choices import MeetingRole
 from agendas.models import ActionItem, Meeting, RoleAssignment
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
+from consultteam.events import meetings_changed
 from reminders.choices import Channel, ReminderKind, ReminderStatus
 from reminders.delivery import backoff, claim_due, deliver, is_transient, sweep
 from reminders.models import Reminder
-from reminders.scheduling import meeting_reminders_sync
 from reminders.services import preference_set, reminder_retry
 from tests.conftest import requires_postgres
 from tests.factories import UserFactory
@@ -84,8 +84,8 @@ def test_running_a_service_again_never_duplicates(world):
     services.roles_rotate(meeting=meeting, by=world.lena)
     before = Reminder.objects.count()
     services.roles_rotate(meeting=meeting, by=world.lena)
-    meeting_reminders_sync(meeting)
-    meeting_reminders_sync(meeting)
+    meetings_changed(meeting)
+    meetings_changed(meeting)
     assert Reminder.objects.count() == before
 
 
@@ -155,7 +155,7 @@ def test_a_lead_time_moves_waiting_reminders_and_turning_off_cancels_them(world)
     preference_set(user=world.tara, kind=ReminderKind.MEETING_UPCOMING, enabled=False)
     row.refresh_from_db()
     assert row.status == ReminderStatus.CANCELLED
-    meeting_reminders_sync(meeting)  # and it stays off
+    meetings_changed(meeting)  # and it stays off
     row.refresh_from_db()
     assert row.status == ReminderStatus.CANCELLED
 
