@@ -41,8 +41,8 @@ DEMO_PEOPLE = [
 @transaction.atomic
 def load_demo(*, password: str) -> list[DemoPerson]:
     """Create the demo teams, people and memberships, or bring them back to the demo state,
-    then the demo therapists' fictional clinical record (see consultteam/demo_clinical.py) and
-    the teams' past and coming meetings (consultteam/demo_meetings.py).
+    then the demo therapists' fictional clinical record (see clinic/demo_clinical.py) and
+    the teams' past and coming meetings (clinic/demo_meetings.py).
 
     Idempotent: rows are found by their natural keys (team name, email), never duplicated; the
     demo accounts' password is reset to ``password`` so the printed login always works. The
