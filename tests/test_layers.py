@@ -9,6 +9,7 @@ the source with `ast`, so an import inside a function, or under TYPE_CHECKING, c
 """
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,17 @@ def test_the_check_sees_imports_inside_functions_and_relative_ones():
         (4, "reminders.permissions"),
         (6, "consultteam.teams.models"),
     ]
+
+
+def test_the_image_and_the_package_carry_every_layer():
+    """The Dockerfile once forgot reminders/: each package is copied and packaged."""
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packaged = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    for package in LAYERS:
+        assert package in copied
+        assert f"{package}*" in packaged
