@@ -7,17 +7,23 @@ generic machinery per row. `Lean` keeps the serializer as the one definition (th
 the field list, each field's own `to_representation`) and only works out once, per class,
 which fields a row shows and how each is read.
 
-Nothing of a request is kept: the plan holds the class's field objects, which keep no state
-between calls, and every `SerializerMethodField` is called on the serializer of the request,
-with its context. A field that renders from the request (a hyperlink, a file's URL) or a
-nested serializer that asks its own context is refused when the plan is made, so a lean
-serializer cannot quietly render with another request's context.
+That is only sound for a serializer whose fields are the same for every instance, so `Lean`
+refuses, when the class is defined, one whose fields could vary per request (see
+`refuse_varying_fields`). Nothing of a request is kept: the plan holds the class's field
+objects, which keep no state between calls, and every `SerializerMethodField` is called on the
+serializer of the request, with its context. The plan's own copy has a context that refuses
+to be read, so a field that would render from the request (a hyperlink, a file's URL, a field
+of our own that asks its context) fails loudly at its first row instead of rendering with no
+request; those DRF declares as such are refused when the class is defined.
+
+DRF internals this module relies on are pinned by tests/test_lean.py (`test_drf_still_*`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import fields as drf_fields
@@ -27,7 +33,122 @@ from rest_framework.fields import SkipField
 # Fields whose rendering reads the request from their context.
 _FROM_REQUEST = (relations.HyperlinkedRelatedField, drf_fields.FileField)
 
+# What a lean serializer may still define over DRF's own names: the write side (a request body
+# in, a row out), which never reaches the rendering plan (`get_default` is not in it: a nested
+# serializer's default is rendered when its attribute is missing). Every other name DRF's serializer
+# classes define, function or property, is refused below: `__new__`, `__init__`, `fields`,
+# `get_fields`, `get_field_names`, the `build_*_field` hooks and `*_extra_kwargs` run on each
+# instance while its fields are built, `_readable_fields`, `to_representation` and `data` on
+# each render, and each of them can read the context and so give a request its own fields,
+# which the plan, made once, would not follow. Refusing by default, rather than naming those,
+# means a hook a later DRF adds is refused until someone looks at it.
+WRITE_SIDE = frozenset(
+    {
+        "to_internal_value",
+        "run_validation",
+        "run_validators",
+        "validate",
+        "get_validators",
+        "validate_empty_values",
+        "get_value",
+        "get_initial",
+        "create",
+        "update",
+        "save",
+        "is_valid",
+        "__repr__",
+        "__class_getitem__",
+    }
+)
+
 Step = Callable[[serializers.BaseSerializer[Any], Any, dict[str, Any]], None]
+
+
+def _is_stock(klass: type) -> bool:
+    """DRF's own classes, and what every class has: their hooks give every instance the same
+    fields (DRF's hyperlinks are refused on their own). Found by name in DRF's modules, as a
+    class made with `type()` takes the module of DRF's metaclass."""
+    module = klass.__module__
+    if klass is object or not module.startswith("rest_framework."):
+        return klass is object
+    return getattr(sys.modules[module], klass.__qualname__, None) is klass
+
+
+def _stock_names() -> frozenset[str]:
+    classes = (
+        drf_fields.Field,
+        serializers.BaseSerializer,
+        serializers.Serializer,
+        serializers.ModelSerializer,
+        serializers.ListSerializer,
+    )
+    return frozenset(name for klass in classes for name in vars(klass))
+
+
+_STOCK_NAMES = _stock_names()
+
+
+def _overrides(klass: type) -> Iterator[tuple[type, str]]:
+    """Each (class, name) in ``klass``'s bases, past DRF and `Lean`, that redefines with code
+    (a function, a property) a name of DRF's serializers outside the write side. Plain data
+    (a mapping of field classes, a `Meta` class) is the same for every instance."""
+    for owner in klass.__mro__:
+        if _is_stock(owner) or owner is Lean:
+            continue
+        for name, value in vars(owner).items():
+            if name not in _STOCK_NAMES or name in WRITE_SIDE or isinstance(value, type):
+                continue
+            if callable(value) or hasattr(value, "__get__"):
+                yield owner, name
+
+
+def refuse_varying_fields(
+    klass: type[serializers.BaseSerializer[Any]], where: str, *, nested: bool = False
+) -> None:
+    """Raise ImproperlyConfigured unless every instance of ``klass`` (a lean serializer, or a
+    serializer nested in one) has the same fields and renders them the same way: no DRF hook
+    redefined outside the write side (see `WRITE_SIDE`), at any level of its bases, and the
+    same of every serializer declared in it, with no declared field that renders from the
+    request or, nested, from the context. Reads only the classes; builds no field."""
+    for owner, name in _overrides(klass):
+        raise ImproperlyConfigured(
+            f"{where} cannot render through Lean: {owner.__name__}.{name} is redefined, and it "
+            f"may give each request its own fields, which Lean, planning once per class, would "
+            f"not follow. Drop Lean from it, or declare its fields without redefining {name}."
+        )
+    declared: Mapping[str, drf_fields.Field[Any, Any, Any, Any]] = getattr(
+        klass, "_declared_fields", {}
+    )
+    for name, field in declared.items():
+        at = f"{where}.{name}"
+        if isinstance(field, _FROM_REQUEST):
+            raise ImproperlyConfigured(f"{at} renders from the request.")
+        if nested and isinstance(field, serializers.SerializerMethodField):
+            raise ImproperlyConfigured(f"{at} renders from its context.")
+        if isinstance(field, serializers.ListSerializer):
+            refuse_varying_fields(type(field), at, nested=True)
+            if isinstance(field.child, serializers.BaseSerializer):
+                refuse_varying_fields(type(field.child), at, nested=True)
+        elif isinstance(field, serializers.BaseSerializer):
+            refuse_varying_fields(type(field), at, nested=True)
+
+
+class _NoRequest(dict[str, Any]):
+    """The context of the plan's own copy: a field that asks it would render without the
+    request it is meant to render from, so any read fails at the first row rendered."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImproperlyConfigured(
+            f"A field of {self.where} renders from its context, which Lean's plan, made once "
+            f"per class, does not have: drop Lean from it, or make that field a "
+            f"SerializerMethodField of {self.where} itself."
+        )
+
+    __getitem__ = get = __contains__ = __iter__ = __len__ = keys = values = items = _refuse
 
 
 def _method_step(name: str, method_name: str) -> Step:
@@ -37,12 +158,14 @@ def _method_step(name: str, method_name: str) -> Step:
     return step
 
 
-def _read(field: drf_fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
+def _read(field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Callable[[Any], Any]:
     """How ``field`` reads its value off a row: the field's own `get_attribute` (DRF's walk
     along the source, with its answers for a missing link: default, null, or leave the key
-    out), short-cut for the common case of one plain attribute that is there."""
+    out), short-cut for the common case of one plain attribute that is there, is not
+    callable, on a row that is not a mapping (DRF reads a mapping by key, calls a callable)."""
     attrs = field.source_attrs
-    if type(field).get_attribute is not drf_fields.Field.get_attribute or len(attrs) != 1:
+    drf_reads = type(field).get_attribute is not drf_fields.Field.get_attribute
+    if not shortcut or drf_reads or len(attrs) != 1:
         return field.get_attribute
     attr = attrs[0]
 
@@ -51,13 +174,13 @@ def _read(field: drf_fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
             value = getattr(row, attr)
         except AttributeError:
             return field.get_attribute(row)  # DRF's answer for what is not there
-        return value() if drf_fields.is_simple_callable(value) else value
+        return field.get_attribute(row) if callable(value) else value  # DRF calls it
 
     return read_one
 
 
-def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any]) -> Step:
-    read = _read(field)
+def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Step:
+    read = _read(field, shortcut)
     represent = field.to_representation
 
     def step(live: serializers.BaseSerializer[Any], row: Any, out: dict[str, Any]) -> None:
@@ -74,7 +197,7 @@ def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any]) -> Step:
 
 def _refuse_context(serializer: serializers.BaseSerializer[Any], where: str) -> None:
     """A nested serializer renders with the plan's own copy, which has no request: refuse one
-    that would need it."""
+    that would need it (the fields its model gives, which the class alone does not show)."""
     child = getattr(serializer, "child", serializer)
     if not isinstance(child, serializers.Serializer):
         raise ImproperlyConfigured(f"{where} renders in its own way, which cannot be checked.")
@@ -85,9 +208,9 @@ def _refuse_context(serializer: serializers.BaseSerializer[Any], where: str) -> 
             _refuse_context(field, f"{where}.{name}")
 
 
-def _plan(cls: type[serializers.Serializer[Any]]) -> tuple[Step, ...]:
+def _plan(cls: type[serializers.Serializer[Any]], shortcut: bool) -> tuple[Step, ...]:
     steps: list[Step] = []
-    for name, field in cls().fields.items():
+    for name, field in cls(context=_NoRequest(cls.__name__)).fields.items():
         if field.write_only:
             continue
         if isinstance(field, serializers.SerializerMethodField):
@@ -97,22 +220,28 @@ def _plan(cls: type[serializers.Serializer[Any]]) -> tuple[Step, ...]:
             raise ImproperlyConfigured(f"{cls.__name__}.{name} renders from the request.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{cls.__name__}.{name}")
-        steps.append(_field_step(name, field))
+        steps.append(_field_step(name, field, shortcut))
     return tuple(steps)
 
 
 class Lean(serializers.Serializer[Any]):
     """Put first among a read serializer's bases: it renders as the serializer would, with
     the fields built once per class (see the module's docstring). Writes and validation are
-    the serializer's own."""
+    the serializer's own. Defining a subclass whose fields could vary per request raises
+    ImproperlyConfigured (`refuse_varying_fields`)."""
 
-    _plans: ClassVar[dict[type, tuple[Step, ...]]] = {}
+    # Per class, a plan for rows read by attribute and one for rows that are mappings.
+    _plans: ClassVar[dict[tuple[type, bool], tuple[Step, ...]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        refuse_varying_fields(cls, cls.__name__)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        cls = type(self)
-        steps = Lean._plans.get(cls)
+        key = (type(self), not isinstance(instance, Mapping))
+        steps = Lean._plans.get(key)
         if steps is None:
-            steps = Lean._plans[cls] = _plan(cls)
+            steps = Lean._plans[key] = _plan(*key)
         out: dict[str, Any] = {}
         for step in steps:
             step(self, instance, out)
