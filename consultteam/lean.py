@@ -8,21 +8,21 @@ the field list, each field's own `to_representation`) and only works out once, p
 which fields a row shows and how each is read.
 
 That is only sound for a serializer whose fields are the same for every instance, so `Lean`
-refuses, when the class is defined, one whose fields could vary per request (see
-`refuse_varying_fields`). Nothing of a request is kept: the plan holds the class's field
-objects, which keep no state between calls, and every `SerializerMethodField` is called on the
-serializer of the request, with its context. The plan's own copy has a context that refuses
+refuses, when the class is defined, one whose fields could vary per request (what is refused
+and why: consultteam/fixed_fields.py). Nothing of a request is kept: the plan holds the class's
+field objects, which keep no state between calls, and every `SerializerMethodField` is called
+on the serializer of the request, with its context. The plan's own copy has a context that refuses
 to be read, so a field that would render from the request (a hyperlink, a file's URL, a field
 of our own that asks its context) fails loudly at its first row instead of rendering with no
 request; those DRF declares as such are refused when the class is defined.
 
-DRF internals this module relies on are pinned by tests/test_lean.py (`test_drf_still_*`).
+DRF internals this module and consultteam/fixed_fields.py rely on are pinned by
+tests/test_lean.py (`test_drf_still_*`).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,107 +30,9 @@ from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
-# Fields whose rendering reads the request from their context.
-_FROM_REQUEST = (relations.HyperlinkedRelatedField, drf_fields.FileField)
-
-# What a lean serializer may still define over DRF's own names: the write side (a request body
-# in, a row out), which never reaches the rendering plan (`get_default` is not in it: a nested
-# serializer's default is rendered when its attribute is missing). Every other name DRF's serializer
-# classes define, function or property, is refused below: `__new__`, `__init__`, `fields`,
-# `get_fields`, `get_field_names`, the `build_*_field` hooks and `*_extra_kwargs` run on each
-# instance while its fields are built, `_readable_fields`, `to_representation` and `data` on
-# each render, and each of them can read the context and so give a request its own fields,
-# which the plan, made once, would not follow. Refusing by default, rather than naming those,
-# means a hook a later DRF adds is refused until someone looks at it.
-WRITE_SIDE = frozenset(
-    {
-        "to_internal_value",
-        "run_validation",
-        "run_validators",
-        "validate",
-        "get_validators",
-        "validate_empty_values",
-        "get_value",
-        "get_initial",
-        "create",
-        "update",
-        "save",
-        "is_valid",
-        "__repr__",
-        "__class_getitem__",
-    }
-)
+from consultteam.fixed_fields import FROM_REQUEST, refuse_varying_fields
 
 Step = Callable[[serializers.BaseSerializer[Any], Any, dict[str, Any]], None]
-
-
-def _is_stock(klass: type) -> bool:
-    """DRF's own classes, and what every class has: their hooks give every instance the same
-    fields (DRF's hyperlinks are refused on their own). Found by name in DRF's modules, as a
-    class made with `type()` takes the module of DRF's metaclass."""
-    module = klass.__module__
-    if klass is object or not module.startswith("rest_framework."):
-        return klass is object
-    return getattr(sys.modules[module], klass.__qualname__, None) is klass
-
-
-def _stock_names() -> frozenset[str]:
-    classes = (
-        drf_fields.Field,
-        serializers.BaseSerializer,
-        serializers.Serializer,
-        serializers.ModelSerializer,
-        serializers.ListSerializer,
-    )
-    return frozenset(name for klass in classes for name in vars(klass))
-
-
-_STOCK_NAMES = _stock_names()
-
-
-def _overrides(klass: type) -> Iterator[tuple[type, str]]:
-    """Each (class, name) in ``klass``'s bases, past DRF and `Lean`, that redefines with code
-    (a function, a property) a name of DRF's serializers outside the write side. Plain data
-    (a mapping of field classes, a `Meta` class) is the same for every instance."""
-    for owner in klass.__mro__:
-        if _is_stock(owner) or owner is Lean:
-            continue
-        for name, value in vars(owner).items():
-            if name not in _STOCK_NAMES or name in WRITE_SIDE or isinstance(value, type):
-                continue
-            if callable(value) or hasattr(value, "__get__"):
-                yield owner, name
-
-
-def refuse_varying_fields(
-    klass: type[serializers.BaseSerializer[Any]], where: str, *, nested: bool = False
-) -> None:
-    """Raise ImproperlyConfigured unless every instance of ``klass`` (a lean serializer, or a
-    serializer nested in one) has the same fields and renders them the same way: no DRF hook
-    redefined outside the write side (see `WRITE_SIDE`), at any level of its bases, and the
-    same of every serializer declared in it, with no declared field that renders from the
-    request or, nested, from the context. Reads only the classes; builds no field."""
-    for owner, name in _overrides(klass):
-        raise ImproperlyConfigured(
-            f"{where} cannot render through Lean: {owner.__name__}.{name} is redefined, and it "
-            f"may give each request its own fields, which Lean, planning once per class, would "
-            f"not follow. Drop Lean from it, or declare its fields without redefining {name}."
-        )
-    declared: Mapping[str, drf_fields.Field[Any, Any, Any, Any]] = getattr(
-        klass, "_declared_fields", {}
-    )
-    for name, field in declared.items():
-        at = f"{where}.{name}"
-        if isinstance(field, _FROM_REQUEST):
-            raise ImproperlyConfigured(f"{at} renders from the request.")
-        if nested and isinstance(field, serializers.SerializerMethodField):
-            raise ImproperlyConfigured(f"{at} renders from its context.")
-        if isinstance(field, serializers.ListSerializer):
-            refuse_varying_fields(type(field), at, nested=True)
-            if isinstance(field.child, serializers.BaseSerializer):
-                refuse_varying_fields(type(field.child), at, nested=True)
-        elif isinstance(field, serializers.BaseSerializer):
-            refuse_varying_fields(type(field), at, nested=True)
 
 
 class _NoRequest(dict[str, Any]):
@@ -202,7 +104,7 @@ def _refuse_context(serializer: serializers.BaseSerializer[Any], where: str) -> 
     if not isinstance(child, serializers.Serializer):
         raise ImproperlyConfigured(f"{where} renders in its own way, which cannot be checked.")
     for name, field in child.fields.items():
-        if isinstance(field, (serializers.SerializerMethodField, *_FROM_REQUEST)):
+        if isinstance(field, (serializers.SerializerMethodField, *FROM_REQUEST)):
             raise ImproperlyConfigured(f"{where}.{name} renders from its context.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{where}.{name}")
@@ -216,7 +118,7 @@ def _plan(cls: type[serializers.Serializer[Any]], shortcut: bool) -> tuple[Step,
         if isinstance(field, serializers.SerializerMethodField):
             steps.append(_method_step(name, field.method_name))
             continue
-        if isinstance(field, _FROM_REQUEST):
+        if isinstance(field, FROM_REQUEST):
             raise ImproperlyConfigured(f"{cls.__name__}.{name} renders from the request.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{cls.__name__}.{name}")
@@ -235,7 +137,7 @@ class Lean(serializers.Serializer[Any]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        refuse_varying_fields(cls, cls.__name__)
+        refuse_varying_fields(cls, cls.__name__, base=Lean)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         key = (type(self), not isinstance(instance, Mapping))

@@ -37,7 +37,8 @@ from cases.serializers import (
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.audit.serializers import AuditEventSerializer
 from consultteam.demo import load_demo
-from consultteam.lean import WRITE_SIDE, Lean, refuse_varying_fields
+from consultteam.fixed_fields import WRITE_SIDE, refuse_varying_fields
+from consultteam.lean import Lean
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,7 @@ def test_the_trap_cannot_be_declared_lean() -> None:
             pass
 
     message = str(refused.value)
-    assert message.startswith("LeanHidesNote cannot render through Lean: HidesNote.__init__ ")
+    assert message.startswith("LeanHidesNote cannot use Lean: HidesNote.__init__ is redefined")
     assert "may give each request its own fields" in message
 
 
@@ -324,7 +325,14 @@ def test_the_write_side_and_plain_settings_may_be_redefined() -> None:
 
 def test_every_served_lean_serializer_passes_the_check() -> None:
     for cls in SERVED:
-        refuse_varying_fields(cls, cls.__name__)
+        refuse_varying_fields(cls, cls.__name__, base=Lean)
+
+
+def test_a_field_whose_default_takes_the_context_is_refused_when_defined() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"^Stamps\.by takes its default .* context"):
+
+        class Stamps(Lean, serializers.Serializer[Any]):
+            by = serializers.HiddenField(default=serializers.CurrentUserDefault())
 
 
 def test_a_field_that_reads_its_context_fails_at_its_first_row() -> None:
