@@ -62,22 +62,25 @@ class QueryParams(serializers.Serializer[dict[str, Any]]):
             raise TypeError(f"{type(self).__name__} validates a query string whole: no partial.")
         super().__init__(*args, **kwargs)
 
-    @property  # over DRF's cached_property, built per instance
-    def fields(self) -> BindingDict:
+    @classmethod
+    def shared_fields(cls) -> BindingDict:
         """The class's fields, built on first use (never at import: a field may need the app
         registry) and kept; two threads building at once keep the first."""
-        cls = type(self)
         built = QueryParams._built.get(cls)
         if built is None:
             built = QueryParams._built.setdefault(cls, _Shared(cls))
         return built
+
+    @property  # over DRF's cached_property, built per instance
+    def fields(self) -> BindingDict:
+        return self.shared_fields()
 
 
 def cleaned(checker: type[QueryParams], query: Mapping[str, str]) -> dict[str, Any]:
     """Validate a query string's parameters with ``checker``: empty ones are ignored, names
     it does not know (`cursor`, `page_size`) left alone. Raises ValidationError (400) naming
     each bad parameter; returns the validated values."""
-    names = checker().fields
+    names = checker.shared_fields()
     given = {key: value for key, value in query.items() if key in names and value not in ("", None)}
     checked = checker(data=given)
     checked.is_valid(raise_exception=True)
