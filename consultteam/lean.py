@@ -132,18 +132,21 @@ class Lean(serializers.Serializer[Any]):
     the serializer's own. Defining a subclass whose fields could vary per request raises
     ImproperlyConfigured (`refuse_varying_fields`)."""
 
-    # Per class, a plan for rows read by attribute and one for rows that are mappings.
-    _plans: ClassVar[dict[tuple[type, bool], tuple[Step, ...]]] = {}
+    # A plan per class and kind of row: a mapping is read by key, anything else by attribute.
+    # Keyed by the row's type, not asked `isinstance(row, Mapping)` per row (an ABC check
+    # costs more than the lookup); a serializer meets one or two row types.
+    _plans: ClassVar[dict[tuple[type, type], tuple[Step, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         refuse_varying_fields(cls, cls.__name__, base=Lean)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        key = (type(self), not isinstance(instance, Mapping))
+        key = (type(self), type(instance))
         steps = Lean._plans.get(key)
         if steps is None:
-            steps = Lean._plans[key] = _plan(*key)
+            by_attribute = not issubclass(key[1], Mapping)
+            steps = Lean._plans[key] = _plan(key[0], shortcut=by_attribute)
         out: dict[str, Any] = {}
         for step in steps:
             step(self, instance, out)
