@@ -62,7 +62,9 @@ def _is_stock(klass: type) -> bool:
     return getattr(sys.modules[module], klass.__qualname__, None) is klass
 
 
-def _stock_names() -> frozenset[str]:
+def _guarded_names() -> frozenset[str]:
+    """DRF's names, and `__init_subclass__`, which runs this check: a base that redefined it
+    without calling on would let its subclasses past unchecked."""
     classes = (
         drf_fields.Field,
         serializers.BaseSerializer,
@@ -70,10 +72,10 @@ def _stock_names() -> frozenset[str]:
         serializers.ModelSerializer,
         serializers.ListSerializer,
     )
-    return frozenset(name for klass in classes for name in vars(klass))
+    return frozenset({"__init_subclass__", *(name for klass in classes for name in vars(klass))})
 
 
-_STOCK_NAMES = _stock_names()
+_GUARDED = _guarded_names()
 
 
 def _overrides(klass: type, base: type) -> Iterator[tuple[type, str]]:
@@ -84,7 +86,7 @@ def _overrides(klass: type, base: type) -> Iterator[tuple[type, str]]:
         if owner is base or _is_stock(owner):
             continue
         for name, value in vars(owner).items():
-            if name not in _STOCK_NAMES or name in WRITE_SIDE or isinstance(value, type):
+            if name not in _GUARDED or name in WRITE_SIDE or isinstance(value, type):
                 continue
             if callable(value) or hasattr(value, "__get__"):
                 yield owner, name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -256,6 +257,14 @@ def test_a_serializer_made_with_type_is_checked_as_any_other() -> None:
         type("Made", (Lean, serializers.Serializer), {"get_fields": _hides_by_get_fields})
 
 
+def test_a_base_cannot_let_its_subclasses_past_the_check() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"^Quiet cannot .* Quiet\.__init_subclass__ "):
+
+        class Quiet(Lean, serializers.Serializer[Any]):
+            def __init_subclass__(cls, **kwargs: Any) -> None:
+                pass
+
+
 def test_a_hook_redefined_in_a_mixin_after_lean_is_refused() -> None:
     class Hiding:
         get_fields = _hides_by_get_fields
@@ -489,3 +498,25 @@ def test_drf_still_names_a_method_field_after_its_method_once_bound() -> None:
     assert isinstance(warning, serializers.SerializerMethodField)
     assert warning.method_name == "get_warning"
     assert bound["assumptions"].write_only is False
+
+
+def test_drf_still_nests_many_as_a_list_serializer_with_a_child() -> None:
+    links = ChainAnalysisSerializer().fields["links"]
+    assert isinstance(links, serializers.ListSerializer)
+    assert type(links.child) is ChainLinkSerializer
+
+
+def test_drf_still_marks_what_takes_the_context_with_requires_context() -> None:
+    assert serializers.CurrentUserDefault.requires_context is True
+    assert serializers.CreateOnlyDefault.requires_context is True
+
+
+def test_drf_still_defines_its_serializers_at_the_top_of_its_modules() -> None:
+    """How fixed_fields tells DRF's own classes from ours (whose hooks it checks)."""
+    for cls in (
+        serializers.ModelSerializer,
+        serializers.Serializer,
+        serializers.ListSerializer,
+        drf_fields.Field,
+    ):
+        assert getattr(sys.modules[cls.__module__], cls.__qualname__) is cls
