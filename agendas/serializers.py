@@ -41,6 +41,7 @@ from agendas.models import (
 from cases.choices import TargetLevel
 from cases.serializers import EnumField, Input
 from consultteam.lean import Lean
+from consultteam.queryparams import QueryParams
 from consultteam.reference.models import AgreementCode
 
 # --- Meetings -----------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ class MeetingPlanInput(Input):
     weeks = serializers.IntegerField(min_value=1, max_value=52, default=8)
 
 
-class MeetingFilter(serializers.Serializer[dict[str, Any]]):
+class MeetingFilter(QueryParams):
     team = serializers.UUIDField(required=False, help_text="Only this team's meetings.")
 
 
@@ -412,7 +413,7 @@ class ActionItemUpdateInput(Input):
     due_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ActionItemFilter(serializers.Serializer[dict[str, Any]]):
+class ActionItemFilter(QueryParams):
     mine = serializers.BooleanField(required=False, help_text="Only actions you own.")
     status = EnumField(ActionStatus, required=False)
     meeting = serializers.UUIDField(required=False, help_text="The meeting's id.")
@@ -461,7 +462,7 @@ class ObserverFlagAcknowledgeInput(Input):
     )
 
 
-class ObserverSummaryQuery(serializers.Serializer[dict[str, Any]]):
+class ObserverSummaryQuery(QueryParams):
     since = serializers.DateField(required=False, help_text="Count meetings from this date.")
 
 

@@ -1,6 +1,7 @@
-"""Query parameters of the clinical record's lists. Each set is validated by a serializer, so an
-unknown value answers 400 naming the parameter, and applied to a queryset already scoped by
-`visible_to`: a filter can only narrow what the caller may see, never widen it."""
+"""Query parameters of the clinical record's lists. Each set is validated by a serializer whose
+fields are built once (consultteam/queryparams.py), so an unknown value answers 400 naming the
+parameter, and applied to a queryset already scoped by `visible_to`: a filter can only narrow
+what the caller may see, never widen it."""
 
 from __future__ import annotations
 
@@ -24,20 +25,20 @@ from cases.choices import (
 )
 from cases.models import Case, ChainAnalysis, TIBEntry
 from consultteam.access import AnyUser
+from consultteam.queryparams import QueryParams, days_in_order
+from consultteam.queryparams import cleaned as cleaned  # the lists validate with it from here
 
 
-class _DateRange(serializers.Serializer[dict[str, Any]]):
+class _DateRange(QueryParams):
     since = serializers.DateField(required=False, help_text="From this day, inclusive.")
     until = serializers.DateField(required=False, help_text="To this day, inclusive.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        since, until = attrs.get("since"), attrs.get("until")
-        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
-            raise serializers.ValidationError({"until": "The end day is before the start day."})
+        days_in_order(attrs)
         return attrs
 
 
-class CaseFilter(serializers.Serializer[dict[str, Any]]):
+class CaseFilter(QueryParams):
     team = serializers.UUIDField(required=False, help_text="The team's id.")
     status = serializers.ChoiceField(required=False, choices=CaseStatus.choices)
     stage = serializers.ChoiceField(required=False, choices=Stage.choices)
@@ -64,18 +65,6 @@ class ChainFilter(_DateRange):
     kind = serializers.ChoiceField(required=False, choices=ChainKind.choices)
     subject = serializers.ChoiceField(required=False, choices=ChainSubject.choices)
     # since / until (from _DateRange) apply to the day of the behaviour (behavior_on).
-
-
-def cleaned(
-    checker: type[serializers.Serializer[dict[str, Any]]], query: Mapping[str, str]
-) -> dict[str, Any]:
-    """Validate query parameters (empty ones ignored, others such as `cursor` left alone);
-    raises ValidationError (400) naming the parameter."""
-    names = set(checker().fields)
-    given = {key: value for key, value in query.items() if key in names and value != ""}
-    checked = checker(data=given)
-    checked.is_valid(raise_exception=True)
-    return dict(checked.validated_data)
 
 
 def filter_cases(

@@ -49,6 +49,7 @@ from cases.models import (
     TIBEntry,
 )
 from consultteam.lean import Lean
+from consultteam.queryparams import QueryParams
 from consultteam.reference.models import Agreement, Assumption
 
 
@@ -585,7 +586,7 @@ class ChainStatusInput(Input):
     version = _version()
 
 
-class VersionQuery(serializers.Serializer[dict[str, int]]):
+class VersionQuery(QueryParams):
     """The query of a DELETE within a chain analysis: ?version=N."""
 
     version = _version()

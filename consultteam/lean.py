@@ -7,27 +7,50 @@ generic machinery per row. `Lean` keeps the serializer as the one definition (th
 the field list, each field's own `to_representation`) and only works out once, per class,
 which fields a row shows and how each is read.
 
-Nothing of a request is kept: the plan holds the class's field objects, which keep no state
-between calls, and every `SerializerMethodField` is called on the serializer of the request,
-with its context. A field that renders from the request (a hyperlink, a file's URL) or a
-nested serializer that asks its own context is refused when the plan is made, so a lean
-serializer cannot quietly render with another request's context.
+That is only sound for a serializer whose fields are the same for every instance, so `Lean`
+refuses, when the class is defined, one whose fields could vary per request (what is refused
+and why: consultteam/fixed_fields.py). Nothing of a request is kept: the plan holds the class's
+field objects, which keep no state between calls, and every `SerializerMethodField` is called
+on the serializer of the request, with its context. The plan's own copy has a context that refuses
+to be read, so a field that would render from the request (a hyperlink, a file's URL, a field
+of our own that asks its context) fails loudly at its first row instead of rendering with no
+request; those DRF declares as such are refused when the class is defined.
+
+DRF internals this module and consultteam/fixed_fields.py rely on are pinned by
+tests/test_lean.py (`test_drf_still_*`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
-# Fields whose rendering reads the request from their context.
-_FROM_REQUEST = (relations.HyperlinkedRelatedField, drf_fields.FileField)
+from consultteam.fixed_fields import FROM_REQUEST, refuse_varying_fields
 
 Step = Callable[[serializers.BaseSerializer[Any], Any, dict[str, Any]], None]
+
+
+class _NoRequest(dict[str, Any]):
+    """The context of the plan's own copy: a field that asks it would render without the
+    request it is meant to render from, so any read fails at the first row rendered."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImproperlyConfigured(
+            f"A field of {self.where} renders from its context, which Lean's plan, made once "
+            f"per class, does not have: drop Lean from it, or make that field a "
+            f"SerializerMethodField of {self.where} itself."
+        )
+
+    __getitem__ = get = __contains__ = __iter__ = __len__ = keys = values = items = _refuse
 
 
 def _method_step(name: str, method_name: str) -> Step:
@@ -37,12 +60,14 @@ def _method_step(name: str, method_name: str) -> Step:
     return step
 
 
-def _read(field: drf_fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
+def _read(field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Callable[[Any], Any]:
     """How ``field`` reads its value off a row: the field's own `get_attribute` (DRF's walk
     along the source, with its answers for a missing link: default, null, or leave the key
-    out), short-cut for the common case of one plain attribute that is there."""
+    out), short-cut for the common case of one plain attribute that is there, is not
+    callable, on a row that is not a mapping (DRF reads a mapping by key, calls a callable)."""
     attrs = field.source_attrs
-    if type(field).get_attribute is not drf_fields.Field.get_attribute or len(attrs) != 1:
+    drf_reads = type(field).get_attribute is not drf_fields.Field.get_attribute
+    if not shortcut or drf_reads or len(attrs) != 1:
         return field.get_attribute
     attr = attrs[0]
 
@@ -51,13 +76,13 @@ def _read(field: drf_fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
             value = getattr(row, attr)
         except AttributeError:
             return field.get_attribute(row)  # DRF's answer for what is not there
-        return value() if drf_fields.is_simple_callable(value) else value
+        return field.get_attribute(row) if callable(value) else value  # DRF calls it
 
     return read_one
 
 
-def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any]) -> Step:
-    read = _read(field)
+def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Step:
+    read = _read(field, shortcut)
     represent = field.to_representation
 
     def step(live: serializers.BaseSerializer[Any], row: Any, out: dict[str, Any]) -> None:
@@ -74,45 +99,54 @@ def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any]) -> Step:
 
 def _refuse_context(serializer: serializers.BaseSerializer[Any], where: str) -> None:
     """A nested serializer renders with the plan's own copy, which has no request: refuse one
-    that would need it."""
+    that would need it (the fields its model gives, which the class alone does not show)."""
     child = getattr(serializer, "child", serializer)
     if not isinstance(child, serializers.Serializer):
         raise ImproperlyConfigured(f"{where} renders in its own way, which cannot be checked.")
     for name, field in child.fields.items():
-        if isinstance(field, (serializers.SerializerMethodField, *_FROM_REQUEST)):
+        if isinstance(field, (serializers.SerializerMethodField, *FROM_REQUEST)):
             raise ImproperlyConfigured(f"{where}.{name} renders from its context.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{where}.{name}")
 
 
-def _plan(cls: type[serializers.Serializer[Any]]) -> tuple[Step, ...]:
+def _plan(cls: type[serializers.Serializer[Any]], shortcut: bool) -> tuple[Step, ...]:
     steps: list[Step] = []
-    for name, field in cls().fields.items():
+    for name, field in cls(context=_NoRequest(cls.__name__)).fields.items():
         if field.write_only:
             continue
         if isinstance(field, serializers.SerializerMethodField):
             steps.append(_method_step(name, field.method_name))
             continue
-        if isinstance(field, _FROM_REQUEST):
+        if isinstance(field, FROM_REQUEST):
             raise ImproperlyConfigured(f"{cls.__name__}.{name} renders from the request.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{cls.__name__}.{name}")
-        steps.append(_field_step(name, field))
+        steps.append(_field_step(name, field, shortcut))
     return tuple(steps)
 
 
 class Lean(serializers.Serializer[Any]):
     """Put first among a read serializer's bases: it renders as the serializer would, with
     the fields built once per class (see the module's docstring). Writes and validation are
-    the serializer's own."""
+    the serializer's own. Defining a subclass whose fields could vary per request raises
+    ImproperlyConfigured (`refuse_varying_fields`)."""
 
-    _plans: ClassVar[dict[type, tuple[Step, ...]]] = {}
+    # A plan per class and kind of row: a mapping is read by key, anything else by attribute.
+    # Keyed by the row's type, not asked `isinstance(row, Mapping)` per row (an ABC check
+    # costs more than the lookup); a serializer meets one or two row types.
+    _plans: ClassVar[dict[tuple[type, type], tuple[Step, ...]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        refuse_varying_fields(cls, cls.__name__, base=Lean)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        cls = type(self)
-        steps = Lean._plans.get(cls)
+        key = (type(self), type(instance))
+        steps = Lean._plans.get(key)
         if steps is None:
-            steps = Lean._plans[cls] = _plan(cls)
+            by_attribute = not issubclass(key[1], Mapping)
+            steps = Lean._plans[key] = _plan(key[0], shortcut=by_attribute)
         out: dict[str, Any] = {}
         for step in steps:
             step(self, instance, out)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from rest_framework import serializers
 
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.querysets import AuditEventQuerySet
+from consultteam.queryparams import QueryParams, cleaned, days_in_order
 from consultteam.reads import key_of
 from consultteam.teams.models import Team
 
 
-class AuditFilter(serializers.Serializer[dict[str, object]]):
+class AuditFilter(QueryParams):
     """Query parameters of the trail. Unknown values answer 400 with the field's message."""
 
     team = serializers.UUIDField(required=False, help_text="The team's id.")
@@ -26,19 +28,14 @@ class AuditFilter(serializers.Serializer[dict[str, object]]):
     since = serializers.DateField(required=False, help_text="From this day (UTC), inclusive.")
     until = serializers.DateField(required=False, help_text="To this day (UTC), inclusive.")
 
-    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
-        since, until = attrs.get("since"), attrs.get("until")
-        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
-            raise serializers.ValidationError({"until": "The end day is before the start day."})
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        days_in_order(attrs)
         return attrs
 
 
 def cleaned_filters(query: Mapping[str, str]) -> dict[str, object]:
     """Validate query parameters (empty ones ignored); raises ValidationError (400)."""
-    given = {key: value for key, value in query.items() if value not in ("", None)}
-    checked = AuditFilter(data=given)
-    checked.is_valid(raise_exception=True)
-    return dict(checked.validated_data)
+    return cleaned(AuditFilter, query)
 
 
 def filter_events(events: AuditEventQuerySet, params: Mapping[str, object]) -> AuditEventQuerySet:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from consultteam.access import ActionRules
 from consultteam.accounts.models import User
+from consultteam.queryparams import QueryParams
 from consultteam.teams.models import Team
 from consultteam.textcheck import services
 from consultteam.textcheck.models import MAX_PHRASES, LanguageCategory, LanguageRule, Severity
@@ -214,7 +215,7 @@ class LanguageRuleSerializer(serializers.ModelSerializer[LanguageRule]):
         read_only_fields = fields
 
 
-class LanguageRuleListQuery(serializers.Serializer[dict[str, Any]]):
+class LanguageRuleListQuery(QueryParams):
     team = serializers.UUIDField(help_text="A team you are an active member of.")
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from consultteam.queryparams import QueryParams
+
 
 class TextCheckInput(serializers.Serializer[Any]):
     text = serializers.CharField(
@@ -78,7 +80,7 @@ class StoredTextFlagSerializer(serializers.Serializer[Any]):
     resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class TextFlagListQuery(serializers.Serializer[Any]):
+class TextFlagListQuery(QueryParams):
     object = serializers.UUIDField(help_text="The id of the record whose flags to list.")
 
 
