@@ -108,6 +108,12 @@ class CompiledRead:
         per_request, shape = self._split(values)
         return self.build(**per_request, **shape)
 
+    def subquery(self, *, compiled: bool, **values: Any) -> RawSQL | QuerySet[Any, Any]:
+        """The compiled read, or (``compiled=False``) its ORM definition: for a condition
+        written once and used both ways (a `visible_to` that combines several reads on its
+        rows' own columns, and the test that holds it to its definition)."""
+        return self(**values) if compiled else self.queryset(**values)
+
     def __call__(self, **values: Any) -> RawSQL:
         """The compiled subquery with the request's values put in. Compiles on first use of a
         shape (and may refuse the builder then); after that, no ORM work at all."""
