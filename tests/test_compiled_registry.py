@@ -71,7 +71,7 @@ def _ids_model(defined: models.QuerySet[Any, Any]) -> type[models.Model]:
     if name == "pk":
         return defined.model
     field = defined.model._meta.get_field(name)
-    return field.related_model if field.is_relation else defined.model  # type: ignore[return-value]
+    return field.related_model if field.is_relation else defined.model
 
 
 def _ids(rows: Any) -> set[Any]:

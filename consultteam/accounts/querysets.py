@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 @compiled_read(PERSON, shapes=[{"model": "accounts.ApiToken"}, {"model": "accounts.UserSession"}])
 def own_row_ids(*, person: int, model: str) -> models.QuerySet[Any, Any]:
     """The person's own tokens or sessions (``model``, by label)."""
-    return apps.get_model(model)._default_manager.filter(user_id=person).values("pk")
+    rows: models.QuerySet[Any, Any] = apps.get_model(model)._default_manager.filter(user_id=person)
+    return rows.values("pk")
 
 
 def _own(rows: Any, user: AnyUser) -> Any:

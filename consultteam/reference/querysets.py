@@ -25,7 +25,8 @@ _Row = TypeVar("_Row", bound=models.Model)
 @compiled_read(shapes=[{"model": "reference.Agreement"}, {"model": "reference.Assumption"}])
 def active_reference_ids(*, model: str) -> models.QuerySet[Any, Any]:
     """Every row in use of ``model`` (by label): the same for everyone who may read at all."""
-    return apps.get_model(model)._default_manager.filter(is_active=True).values("pk")
+    rows: models.QuerySet[Any, Any] = apps.get_model(model)._default_manager.filter(is_active=True)
+    return rows.values("pk")
 
 
 class ReferenceQuerySet(models.QuerySet[_Row]):
