@@ -90,74 +90,77 @@ def granted_case_ids(*, person: int) -> models.QuerySet[Any, Any]:
     return access.union_of(*_case_grant_parts(person))
 
 
-@compiled_read(PERSON)
-def reached_case_ids(*, person: int) -> models.QuerySet[Any, Any]:
+def _reached_case_ids(person: int) -> models.QuerySet[Any, Any]:
     """The cases granted to the person, and those where they are the primary therapist in a
     team they are still on: every case whose record reaches them through the case."""
     from cases.models import Case
 
-    on_team = access.member_team_ids.queryset(person=person, roles=None)
-    own = Case.objects.filter(primary_therapist_id=person, team_id__in=on_team)
+    own = Case.objects.filter(primary_therapist_id=person, team_id__in=_teams(person, None))
     return access.union_of(own.values("pk"), *_case_grant_parts(person))
 
 
-@compiled_read(PERSON)
-def reviewed_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
-    """Chain analyses granted to the person (an outside reviewer) one by one."""
-    from cases.models import ChainAnalysisGroupObjectPermission, ChainAnalysisUserObjectPermission
+def _teams(person: int, roles: tuple[Role, ...] | None, *, compiled: bool = False) -> Any:
+    return access.member_team_ids.subquery(compiled=compiled, person=person, roles=roles)
 
-    return access.granted(
+
+def case_scope(person: int, *, compiled: bool = True) -> Q:
+    """Who reads a case: every active member of its team, and those granted it one by one.
+    Made of compiled reads (``compiled``; the tests pass False to hold it to the reads' ORM
+    definitions).
+
+    Two subqueries on the case's own columns, not one `pk IN (every visible case)` as for the
+    record below: with that one, PostgreSQL read a caseload by scanning the whole case table
+    (EXPLAIN ANALYZE on the bench seed); with these it stays on the index of the caseload's
+    own filter and checks each case against two hashed sets."""
+    granted = granted_case_ids.subquery(compiled=compiled, person=person)
+    return Q(team_id__in=_teams(person, None, compiled=compiled)) | Q(pk__in=granted)
+
+
+def _record_scope(person: int, shared: Q) -> Q:
+    """Rows of the clinical record (TIB entries, chain analyses) the person may read: those of
+    the teams they oversee; their teams' rows they wrote or that are shared; the rows of the
+    cases that reach them."""
+    return (
+        Q(team_id__in=_teams(person, OVERSEER_ROLES))
+        | (Q(team_id__in=_teams(person, None)) & (Q(author_id=person) | shared))
+        | Q(case_id__in=_reached_case_ids(person))
+    )
+
+
+# The record's reads are one id subquery each (`pk__in=`), compiled whole: Django builds one
+# lookup per request. PostgreSQL checks the rule on the rows' primary key (a merge join for a
+# list in id order, an index probe for one row); prepared statements (DATABASE_PREPARE_AFTER)
+# plan it once per connection, after which it costs what the rule on the rows' own columns did
+# (chain analysis 0.26 ms, the team leader's TIB list 1.1 ms, on the bench seed at 0.05).
+
+
+@compiled_read(PERSON)
+def visible_tib_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    from cases.choices import Actor
+    from cases.models import TIBEntry
+
+    shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
+    return TIBEntry.objects.filter(_record_scope(person, shared)).values("pk")
+
+
+@compiled_read(PERSON)
+def visible_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    """As TIB entries, and the analyses an outside reviewer is granted one by one."""
+    from cases.choices import SHARED_CHAIN_STATUSES
+    from cases.models import (
+        ChainAnalysis,
+        ChainAnalysisGroupObjectPermission,
+        ChainAnalysisUserObjectPermission,
+    )
+
+    reviewed = access.granted(
         person,
         ChainAnalysisUserObjectPermission,
         ChainAnalysisGroupObjectPermission,
         ["view_chainanalysis"],
     )
-
-
-# Each scope is a condition on the rows' own columns, made of compiled reads (``compiled``; the
-# tests pass False to hold it to the reads' ORM definitions). Several subqueries on the rows'
-# own columns rather than one `pk IN (every visible id)`: PostgreSQL then keeps the index of the
-# request's own filter and ordering and checks each row against hashed sets. One id subquery
-# of the whole rule cost a seq scan of the case table on a caseload, and doubled the planning of
-# a team leader's TIB list (EXPLAIN ANALYZE on the bench seed).
-
-
-def _teams(person: int, roles: tuple[Role, ...] | None, compiled: bool) -> Any:
-    return access.member_team_ids.subquery(compiled=compiled, person=person, roles=roles)
-
-
-def case_scope(person: int, *, compiled: bool = True) -> Q:
-    """Who reads a case: every active member of its team, and those granted it one by one."""
-    granted = granted_case_ids.subquery(compiled=compiled, person=person)
-    return Q(team_id__in=_teams(person, None, compiled)) | Q(pk__in=granted)
-
-
-def _record_scope(person: int, shared: Q, compiled: bool) -> Q:
-    """Rows of the clinical record (TIB entries, chain analyses) the person may read: those of
-    the teams they oversee; their teams' rows they wrote or that are shared; the rows of the
-    cases that reach them."""
-    reached = reached_case_ids.subquery(compiled=compiled, person=person)
-    return (
-        Q(team_id__in=_teams(person, OVERSEER_ROLES, compiled))
-        | (Q(team_id__in=_teams(person, None, compiled)) & (Q(author_id=person) | shared))
-        | Q(case_id__in=reached)
-    )
-
-
-def tib_scope(person: int, *, compiled: bool = True) -> Q:
-    from cases.choices import Actor
-
-    shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
-    return _record_scope(person, shared, compiled)
-
-
-def chain_scope(person: int, *, compiled: bool = True) -> Q:
-    """As TIB entries, and the analyses an outside reviewer is granted one by one."""
-    from cases.choices import SHARED_CHAIN_STATUSES
-
-    reviewed = reviewed_chain_ids.subquery(compiled=compiled, person=person)
-    shared = Q(status__in=SHARED_CHAIN_STATUSES)
-    return _record_scope(person, shared, compiled) | Q(pk__in=reviewed)
+    scope = _record_scope(person, Q(status__in=SHARED_CHAIN_STATUSES)) | Q(pk__in=reviewed)
+    return ChainAnalysis.objects.filter(scope).values("pk")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -171,14 +174,14 @@ class TIBEntryQuerySet(models.QuerySet["TIBEntry"]):
     def visible_to(self, user: AnyUser) -> TIBEntryQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(tib_scope(user.pk))
+        return self.filter(pk__in=visible_tib_ids(person=user.pk))
 
 
 class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
     def visible_to(self, user: AnyUser) -> ChainAnalysisQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(chain_scope(user.pk))
+        return self.filter(pk__in=visible_chain_ids(person=user.pk))
 
 
 def _addressed_to(person: int) -> Q:
@@ -191,17 +194,15 @@ def _addressed_to(person: int) -> Q:
         | Q(case_id__in=Case.objects.filter(primary_therapist_id=person).values("pk"))
         | Q(case_id__in=co_treated_case_ids(person))
     )
-    chains = ChainAnalysis.objects.filter(treats, chain_scope(person, compiled=False))
-    tibs = TIBEntry.objects.filter(treats, tib_scope(person, compiled=False))
+    chains = ChainAnalysis.objects.filter(treats, pk__in=visible_chain_ids.queryset(person=person))
+    tibs = TIBEntry.objects.filter(treats, pk__in=visible_tib_ids.queryset(person=person))
     return Q(chain_analysis_id__in=chains.values("pk")) | Q(tib_entry_id__in=tibs.values("pk"))
 
 
 def _readable_items(person: int) -> Q:
-    from cases.models import ChainAnalysis, TIBEntry
-
-    chains = ChainAnalysis.objects.filter(chain_scope(person, compiled=False)).values("pk")
-    tibs = TIBEntry.objects.filter(tib_scope(person, compiled=False)).values("pk")
-    return Q(chain_analysis_id__in=chains) | Q(tib_entry_id__in=tibs)
+    return Q(chain_analysis_id__in=visible_chain_ids.queryset(person=person)) | Q(
+        tib_entry_id__in=visible_tib_ids.queryset(person=person)
+    )
 
 
 @compiled_read(PERSON)
@@ -214,7 +215,7 @@ def visible_feedback_ids(*, person: int) -> models.QuerySet[Any, Any]:
     from cases.models import Feedback
 
     return Feedback.objects.filter(
-        Q(team_id__in=_teams(person, LEADER_ROLES, compiled=False))
+        Q(team_id__in=_teams(person, LEADER_ROLES))
         | (Q(author_id=person) & _readable_items(person))
         | _addressed_to(person)
     ).values("pk")
@@ -235,7 +236,7 @@ def visible_review_ids(*, person: int) -> models.QuerySet[Any, Any]:
     from cases.models import ReviewRequest
 
     return ReviewRequest.objects.filter(
-        Q(team_id__in=_teams(person, OVERSEER_ROLES, compiled=False))
+        Q(team_id__in=_teams(person, OVERSEER_ROLES))
         | ((Q(requested_by_id=person) | Q(reviewer_id=person)) & _readable_items(person))
         | _addressed_to(person)
     ).values("pk")

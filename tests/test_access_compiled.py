@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -97,7 +97,7 @@ def test_case_unions_answer_what_their_parts_answer(world):
     """The cases a person reaches through grants (direct, group, break-glass; and their own,
     for the record) come as one union: the same cases its parts give one by one, and an
     expired emergency access gives none."""
-    from cases.querysets import _case_grant_parts, granted_case_ids, reached_case_ids
+    from cases.querysets import _case_grant_parts, _reached_case_ids, granted_case_ids
 
     def cases_in(subquery: Any) -> set[Case]:
         return set(Case.objects.filter(pk__in=subquery))
@@ -107,37 +107,45 @@ def test_case_unions_answer_what_their_parts_answer(world):
         on_team = person.memberships.filter(is_active=True).values("team_id")
         own = set(Case.objects.filter(primary_therapist=person, team_id__in=on_team))
         assert cases_in(granted_case_ids(person=person.pk)) == parts, person
-        assert cases_in(reached_case_ids(person=person.pk)) == parts | own, person
-    assert world.olga_case in cases_in(reached_case_ids.queryset(person=world.sam.pk))  # unexpired
-    assert world.olga_case in cases_in(
-        reached_case_ids.queryset(person=world.lena.pk)
-    )  # the Cover group
+        assert cases_in(_reached_case_ids(person.pk)) == parts | own, person
+    assert world.olga_case in cases_in(_reached_case_ids(world.sam.pk))  # unexpired
+    assert world.olga_case in cases_in(_reached_case_ids(world.lena.pk))  # the Cover group
     lena_emergency = EmergencyAccess.objects.get(user=world.lena)
     assert lena_emergency.expires_at < timezone.now()
-    assert world.tara_case in cases_in(reached_case_ids.queryset(person=world.olga.pk))  # her group
+    assert world.tara_case in cases_in(_reached_case_ids(world.olga.pk))  # her group
 
 
-@pytest.mark.parametrize(
-    ("model", "scope"),
-    [(Case, "case_scope"), (TIBEntry, "tib_scope"), (ChainAnalysis, "chain_scope")],
-)
-@pytest.mark.usefixtures("grants")
-def test_visible_to_is_its_scope_of_compiled_reads(world, model, scope):
-    """`visible_to` is its scope made of compiled reads, nothing added: the same rows as the
-    scope made of the reads' ORM definitions, for everyone, at the top of a query and nested
-    in two others; and some rows for someone."""
-    from cases import querysets
-
-    condition = getattr(querysets, scope)
+def _held_to_definition(world, model, definition):
+    """``model.objects.visible_to`` gives, for everyone of the cast, the rows of
+    ``definition(person)`` (a condition made of the reads' ORM definitions): at the top of a
+    query and nested in two others; and some rows for someone."""
     rows = model.objects
     for person in _cast(world):
-        expected = set(rows.filter(condition(person.pk, compiled=False)))
+        expected = set(rows.filter(definition(person.pk)))
         if not access.is_active_person(person):
             expected = set()
         assert set(rows.visible_to(person)) == expected, person
         middle = rows.filter(pk__in=rows.visible_to(person).values("pk")).values("pk")
         assert set(rows.filter(pk__in=middle)) == expected, person
     assert any(rows.visible_to(person).exists() for person in _cast(world))
+
+
+@pytest.mark.usefixtures("grants")
+def test_a_case_is_visible_by_its_scope_of_compiled_reads(world):
+    from cases.querysets import case_scope
+
+    _held_to_definition(world, Case, lambda person: case_scope(person, compiled=False))
+
+
+@pytest.mark.parametrize(
+    ("model", "read"), [(TIBEntry, "visible_tib_ids"), (ChainAnalysis, "visible_chain_ids")]
+)
+@pytest.mark.usefixtures("grants")
+def test_the_record_is_visible_by_its_compiled_read(world, model, read):
+    from cases import querysets
+
+    definition = getattr(querysets, read)
+    _held_to_definition(world, model, lambda person: Q(pk__in=definition.queryset(person=person)))
 
 
 # --- The mechanism's refusals ---------------------------------------------------------------

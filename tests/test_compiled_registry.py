@@ -83,8 +83,8 @@ def test_the_registry_holds_every_visible_to_read():
     assert {
         "consultteam.access.member_team_ids",
         "cases.querysets.granted_case_ids",
-        "cases.querysets.reached_case_ids",
-        "cases.querysets.reviewed_chain_ids",
+        "cases.querysets.visible_tib_ids",
+        "cases.querysets.visible_chain_ids",
         "cases.querysets.visible_feedback_ids",
         "cases.querysets.visible_review_ids",
         "agendas.querysets.visible_meeting_ids",
