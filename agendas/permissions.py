@@ -10,10 +10,13 @@ as team counts. Supervisors read; they do not take rotating roles or submit item
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from agendas.choices import MeetingRole
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from cases.permissions import CLINICIANS
 from consultteam.access import AnyUser, is_active_person
+from consultteam.accounts.models import User
 from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Membership, Role, Team
 from consultteam.teams.permissions import can_lead_team, role_in
 
@@ -126,6 +129,13 @@ def can_notify_absence(user: AnyUser, meeting: Meeting, member_id: int) -> bool:
     if not is_active_person(user) or role_in(user, meeting.team) is None:
         return False
     return member_id == user.pk or can_lead_team(user, meeting.team)
+
+
+def absence_notice_for(user: User, members: QuerySet[User], *, leads: bool) -> QuerySet[User]:
+    """`can_notify_absence` for the meeting's page, which sees the meeting (so ``user`` is on
+    the team) and knows whether they lead it (``leads``): of the team's ``members``, the ones
+    ``user`` may send notice for, everyone for the team leader, else themselves. No query."""
+    return members if leads else members.filter(pk=user.pk)
 
 
 def can_swap_role(user: AnyUser, assignment: RoleAssignment) -> bool:

@@ -37,6 +37,7 @@ from agendas.forms import (
 )
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
 from agendas.permissions import (
+    absence_notice_for,
     can_move_agenda_item,
     can_plan_meetings,
     can_raise_observer_flag,
@@ -264,7 +265,7 @@ def detail_page(
     )
     absence_form = None
     if before_start and (is_team_leader or my_notice is None):
-        members = members_of(meeting) if is_team_leader else members_of(meeting).filter(pk=user.pk)
+        members = absence_notice_for(user, members_of(meeting), leads=is_team_leader)
         absence_form = AbsenceForm(members=members)
     if swap_form is None and before_start:
         choices = [
