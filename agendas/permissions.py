@@ -10,12 +10,34 @@ as team counts. Supervisors read; they do not take rotating roles or submit item
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from agendas.choices import MeetingRole
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from cases.permissions import CLINICIANS
 from consultteam.access import AnyUser, is_active_person
-from consultteam.teams.models import Membership, Role, Team
+from consultteam.accounts.models import User
+from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Membership, Role, Team
 from consultteam.teams.permissions import can_lead_team, role_in
+
+# --- Rules of a role, for pages that already hold the person's membership -----------------------
+# (`my_week` reads every membership of a person in one query; these say what each role may do,
+# the same rules the predicates below ask the database for.)
+
+
+def role_leads(role: str | None) -> bool:
+    """The team leader plans and runs the team's meetings (`can_plan_meetings`)."""
+    return role in LEADER_ROLES
+
+
+def role_brings_items(role: str | None) -> bool:
+    """Clinicians bring items to the agenda (`can_submit_agenda_item`)."""
+    return role in CLINICIANS
+
+
+def role_reviews(role: str | None) -> bool:
+    """The team leader and supervisors review the team's record and see its patterns."""
+    return role in OVERSEER_ROLES
 
 
 def holds_role(user: AnyUser, meeting: Meeting, *roles: MeetingRole) -> bool:
@@ -77,7 +99,7 @@ def can_write_minutes(user: AnyUser, meeting: Meeting | None) -> bool:
 
 def can_submit_agenda_item(user: AnyUser, meeting: Meeting | None) -> bool:
     """Clinicians of the team (therapists, trainees, the team leader) bring items."""
-    return meeting is not None and role_in(user, meeting.team) in CLINICIANS
+    return meeting is not None and role_brings_items(role_in(user, meeting.team))
 
 
 def can_view_agenda_item(user: AnyUser, item: AgendaItem | None) -> bool:
@@ -109,13 +131,24 @@ def can_notify_absence(user: AnyUser, meeting: Meeting, member_id: int) -> bool:
     return member_id == user.pk or can_lead_team(user, meeting.team)
 
 
+def absence_notice_for(user: User, members: QuerySet[User], *, leads: bool) -> QuerySet[User]:
+    """`can_notify_absence` for the meeting's page, which sees the meeting (so ``user`` is on
+    the team) and knows whether they lead it (``leads``): of the team's ``members``, the ones
+    ``user`` may send notice for, everyone for the team leader, else themselves. No query."""
+    return members if leads else members.filter(pk=user.pk)
+
+
 def can_swap_role(user: AnyUser, assignment: RoleAssignment) -> bool:
     """The holder of the role, or the team leader."""
-    if not is_active_person(user):
+    if not is_active_person(user) or role_in(user, assignment.meeting.team) is None:
         return False
-    if assignment.member_id == user.pk and role_in(user, assignment.meeting.team) is not None:
-        return True
-    return can_lead_team(user, assignment.meeting.team)
+    return swaps_role(user, assignment, leads=can_lead_team(user, assignment.meeting.team))
+
+
+def swaps_role(user: AnyUser, assignment: RoleAssignment, *, leads: bool) -> bool:
+    """`can_swap_role` for a page that already knows ``user`` is on the team (it sees the
+    meeting) and whether they lead it (``leads``: `can_lead_team`). No query."""
+    return leads or assignment.member_id == user.pk
 
 
 def can_view_action_item(user: AnyUser, action: ActionItem | None) -> bool:
@@ -129,6 +162,13 @@ def can_change_action_item(user: AnyUser, action: ActionItem | None) -> bool:
     if action.owner_id == user.pk and role_in(user, action.meeting.team) is not None:
         return True
     return can_write_minutes(user, action.meeting)
+
+
+def changes_action_item(user: AnyUser, action: ActionItem, *, writes: bool) -> bool:
+    """`can_change_action_item` for the meeting's page, which sees the meeting (so ``user`` is
+    on the team) and has asked `can_write_minutes` once (``writes``): its owner or whoever
+    writes the minutes. No query."""
+    return writes or action.owner_id == user.pk
 
 
 def can_raise_observer_flag(user: AnyUser, meeting: Meeting | None) -> bool:

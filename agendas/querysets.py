@@ -4,7 +4,8 @@
 Every active member of a team (therapist, team leader, supervisor, trainee) reads its meetings,
 roles, attendance, agenda items and action items; nobody else sees anything of them, not even
 administrators (they manage teams, not meetings). Observer flags are read only as team counts.
-Built from subqueries of `consultteam.access.team_ids_subquery`, so rows never duplicate.
+Built from compiled reads (consultteam/compiled.py) of the person's teams and meetings, used as
+subqueries, so rows never duplicate.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 from consultteam import access
+from consultteam.compiled import PERSON, compiled_read
 
 if TYPE_CHECKING:
     from agendas.models import (  # noqa: F401 (quoted generics)
@@ -23,19 +26,26 @@ if TYPE_CHECKING:
         ObserverFlag,
     )
     from consultteam.access import AnyUser
-    from consultteam.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _visible_meeting_ids(user: User) -> models.QuerySet[Any, Any]:
+@compiled_read(PERSON)
+def visible_meeting_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    """The meetings of the teams the person is an active member of."""
     from agendas.models import Meeting
 
-    return Meeting.objects.filter(team_id__in=access.team_ids_subquery(user)).values("pk")
+    on_team = access.member_team_ids.queryset(person=person, roles=None)
+    return Meeting.objects.filter(team_id__in=on_team).values("pk")
+
+
+def _visible_meeting_ids(user: AnyUser) -> RawSQL:
+    return visible_meeting_ids(person=user.pk)
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible_to(self, user: AnyUser) -> MeetingQuerySet:
+        """Every active member of the team reads its meetings; by team, on its own index."""
         if not access.is_active_person(user):
             return self.none()
         return self.filter(team_id__in=access.team_ids_subquery(user))

@@ -29,11 +29,11 @@ from agendas.models import (
     RoleAssignment,
     TeamMeetingSettings,
 )
+from agendas.permissions import role_brings_items, role_leads, role_reviews
 from agendas.services.agenda import Agenda, agenda_for
 from cases.models import OPEN_REVIEW_STATUSES, ReviewRequest
-from cases.permissions import CLINICIANS, REVIEWER_ROLES
 from consultteam.accounts.models import User
-from consultteam.teams.models import Membership, Role, Team
+from consultteam.teams.models import Membership, Team
 
 # A meeting that started up to this long ago and is not closed is still "this week's": it may
 # be running now, and its leader still wants it on the home page.
@@ -80,15 +80,15 @@ class TeamWeek:
 
     @property
     def leads(self) -> bool:
-        return self.membership.role == Role.TEAM_LEADER
+        return role_leads(self.membership.role)
 
     @property
     def brings_items(self) -> bool:
-        return self.membership.role in CLINICIANS
+        return role_brings_items(self.membership.role)
 
     @property
     def sees_patterns(self) -> bool:
-        return self.membership.role in REVIEWER_ROLES
+        return role_reviews(self.membership.role)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class MyWeek:
     reviews_waiting: int | None
 
 
-def _next_meetings(team_ids: list[int], now: dt.datetime) -> QuerySet[Meeting]:
+def _next_meetings(user: User, team_ids: list[int], now: dt.datetime) -> QuerySet[Meeting]:
     """Each team's next open meeting (or the one running now), in one query: a subquery per
     team row picks its first meeting."""
     first = (
@@ -112,7 +112,7 @@ def _next_meetings(team_ids: list[int], now: dt.datetime) -> QuerySet[Meeting]:
         .values("pk")[:1]
     )
     ids = Team.objects.filter(pk__in=team_ids).annotate(next_id=Subquery(first)).values("next_id")
-    return Meeting.objects.filter(pk__in=ids).select_related("team")
+    return Meeting.objects.visible_to(user).filter(pk__in=ids).select_related("team")
 
 
 def my_week(user: User, *, now: dt.datetime | None = None) -> MyWeek:
@@ -127,23 +127,29 @@ def my_week(user: User, *, now: dt.datetime | None = None) -> MyWeek:
         .order_by("team__name", "team_id")
     )
     team_ids = [m.team_id for m in memberships]
-    led = {m.team_id for m in memberships if m.role == Role.TEAM_LEADER}
-    meetings = {m.team_id: m for m in _next_meetings(team_ids, now)} if team_ids else {}
+    led = {m.team_id for m in memberships if role_leads(m.role)}
+    meetings = {m.team_id: m for m in _next_meetings(user, team_ids, now)} if team_ids else {}
     meeting_ids = [m.pk for m in meetings.values()]
     items: dict[int, list[AgendaItem]] = defaultdict(list)
     roles: dict[int, list[RoleAssignment]] = defaultdict(list)
     attendance: dict[int, list[Attendance]] = defaultdict(list)
     if meeting_ids:
         # The whole agenda of a meeting I lead (for its budget); only my own items elsewhere.
-        for item in AgendaItem.objects.filter(
-            Q(submitter_id=user.pk) | Q(meeting__team_id__in=led), meeting_id__in=meeting_ids
-        ).select_related("case"):
+        for item in (
+            AgendaItem.objects.visible_to(user)
+            .filter(
+                Q(submitter_id=user.pk) | Q(meeting__team_id__in=led), meeting_id__in=meeting_ids
+            )
+            .select_related("case")
+        ):
             items[item.meeting_id].append(item)
-        for role in RoleAssignment.objects.filter(meeting_id__in=meeting_ids).select_related(
-            "member"
+        for role in (
+            RoleAssignment.objects.visible_to(user)
+            .filter(meeting_id__in=meeting_ids)
+            .select_related("member")
         ):
             roles[role.meeting_id].append(role)
-        for row in Attendance.objects.filter(meeting_id__in=meeting_ids):
+        for row in Attendance.objects.visible_to(user).filter(meeting_id__in=meeting_ids):
             attendance[row.meeting_id].append(row)
     expected, members = _team_sizes(led) if led else ({}, {})
     weeks = []
@@ -224,7 +230,7 @@ def _open_actions(user: User) -> list[ActionItem]:
 
 
 def _reviews_waiting(user: User, memberships: list[Membership]) -> int | None:
-    if not any(m.role in REVIEWER_ROLES for m in memberships):
+    if not any(role_reviews(m.role) for m in memberships):
         return None
     return (
         ReviewRequest.objects.visible_to(user)

@@ -33,7 +33,6 @@ from cases.filters import (
 )
 from cases.models import (
     Case,
-    CaseUserObjectPermission,
     ChainAnalysis,
     ChainConsequence,
     ChainLink,
@@ -47,6 +46,7 @@ from cases.permissions import (
     can_manage_case_access,
     can_view_chain,
 )
+from cases.querysets import co_therapist_ids
 from cases.selectors import emergency_id
 from cases.serializers import (
     AttendedInput,
@@ -188,11 +188,9 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
     def _detail(self, case: Case, *, reload: bool = True) -> dict[str, Any]:
         """The case with its tallies and co-therapists, read again after a write."""
         fresh = self.get_queryset().get(pk=case.pk) if reload else case
-        co_therapists = User.objects.filter(
-            pk__in=CaseUserObjectPermission.objects.filter(
-                content_object_id=case.pk, permission__codename="co_treat_case"
-            ).values("user_id")
-        ).order_by("display_name")
+        co_therapists = User.objects.filter(pk__in=co_therapist_ids(case.pk)).order_by(
+            "display_name"
+        )
         return dict(CaseDetailSerializer(fresh, context={"co_therapists": co_therapists}).data)
 
     @extend_schema(parameters=[CaseFilter])

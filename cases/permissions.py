@@ -6,7 +6,6 @@ from __future__ import annotations
 from cases.choices import CHAIN_STATUS_MOVES, Actor, ChainStatus
 from cases.models import (
     Case,
-    CaseUserObjectPermission,
     ChainAnalysis,
     ChainAnalysisUserObjectPermission,
     EmergencyAccess,
@@ -15,8 +14,9 @@ from cases.models import (
     ReviewRequest,
     TIBEntry,
 )
+from cases.querysets import co_treated_case_ids
 from consultteam.access import AnyUser, is_active_person, team_ids_of
-from consultteam.teams.models import Role, Team
+from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Role, Team
 from consultteam.teams.permissions import role_in
 
 CLINICIANS = {Role.THERAPIST, Role.TEAM_LEADER, Role.TRAINEE}
@@ -35,12 +35,12 @@ def can_open_case(user: AnyUser, team: Team | None) -> bool:
     return team is not None and role_in(user, team) in CLINICIANS
 
 
-def _is_co_therapist(user: AnyUser, case: Case) -> bool:
+def is_co_therapist(user: AnyUser, case: Case) -> bool:
+    """Co-therapist of ``case``: granted it directly or through a group (`co_treated_case_ids`,
+    the definition reads use too). One query."""
     if not is_active_person(user):
         return False
-    return CaseUserObjectPermission.objects.filter(
-        user_id=user.pk, content_object_id=case.pk, permission__codename="co_treat_case"
-    ).exists()
+    return Case.objects.filter(pk=case.pk, pk__in=co_treated_case_ids(user.pk)).exists()
 
 
 def can_write_case_record(user: AnyUser, case: Case | None) -> bool:
@@ -50,7 +50,7 @@ def can_write_case_record(user: AnyUser, case: Case | None) -> bool:
         return False
     if case.primary_therapist_id == user.pk and role_in(user, case.team) is not None:
         return True
-    return _is_co_therapist(user, case)
+    return is_co_therapist(user, case)
 
 
 def can_change_case(user: AnyUser, case: Case | None) -> bool:
@@ -117,13 +117,12 @@ def can_set_chain_status(user: AnyUser, chain: ChainAnalysis | None, status: str
     if status == ChainStatus.PRESENTED:
         return role == Role.TEAM_LEADER
     if status == ChainStatus.REVIEWED:
-        return role in {Role.TEAM_LEADER, Role.SUPERVISOR}
+        return role in OVERSEER_ROLES
     return False
 
 
 # --- Feedback and review ------------------------------------------------------------------------
 
-REVIEWER_ROLES = {Role.TEAM_LEADER, Role.SUPERVISOR}
 FEEDBACK_KIND_OF_ROLE = {
     Role.TEAM_LEADER: FeedbackKind.TEAM_LEADER,
     Role.SUPERVISOR: FeedbackKind.SUPERVISOR,
@@ -184,7 +183,7 @@ def can_view_feedback(user: AnyUser, feedback: Feedback | None) -> bool:
 
 def is_eligible_reviewer(person: AnyUser, item: ChainAnalysis | TIBEntry) -> bool:
     """A review is given by a supervisor or the team leader of the item's team."""
-    return role_in(person, item.team) in REVIEWER_ROLES
+    return role_in(person, item.team) in OVERSEER_ROLES
 
 
 def can_request_review(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
@@ -204,7 +203,7 @@ def can_take_review_step(user: AnyUser, review: ReviewRequest | None) -> bool:
     the service's to answer (409), not a matter of who asks."""
     if review is None or not is_active_person(user) or review.reviewer_id != user.pk:
         return False
-    return role_in(user, review.team) in REVIEWER_ROLES
+    return role_in(user, review.team) in OVERSEER_ROLES
 
 
 def can_resubmit_review(user: AnyUser, review: ReviewRequest | None) -> bool:
@@ -219,14 +218,14 @@ def can_resubmit_review(user: AnyUser, review: ReviewRequest | None) -> bool:
 def can_open_emergency_access(user: AnyUser, _: None = None) -> bool:
     """Open an emergency access to a case: an active team leader or supervisor of any team.
     Which case (one they cannot already see) is checked by the service."""
-    return team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR]).exists()
+    return team_ids_of(user, roles=OVERSEER_ROLES).exists()
 
 
 def can_list_emergency_accesses(user: AnyUser, _: None = None) -> bool:
     """The review list: team leaders (their teams' cases) and staff (all)."""
     if not is_active_person(user):
         return False
-    return user.is_staff or team_ids_of(user, roles=[Role.TEAM_LEADER]).exists()
+    return user.is_staff or team_ids_of(user, roles=LEADER_ROLES).exists()
 
 
 def can_review_emergency_access(user: AnyUser, emergency: EmergencyAccess | None) -> bool:

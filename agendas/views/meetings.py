@@ -37,6 +37,7 @@ from agendas.forms import (
 )
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, RoleAssignment
 from agendas.permissions import (
+    absence_notice_for,
     can_move_agenda_item,
     can_plan_meetings,
     can_raise_observer_flag,
@@ -44,6 +45,8 @@ from agendas.permissions import (
     can_schedule_meeting,
     can_submit_agenda_item,
     can_write_minutes,
+    changes_action_item,
+    swaps_role,
 )
 from agendas.views._common import (
     back_to,
@@ -262,13 +265,13 @@ def detail_page(
     )
     absence_form = None
     if before_start and (is_team_leader or my_notice is None):
-        members = members_of(meeting) if is_team_leader else members_of(meeting).filter(pk=user.pk)
+        members = absence_notice_for(user, members_of(meeting), leads=is_team_leader)
         absence_form = AbsenceForm(members=members)
     if swap_form is None and before_start:
         choices = [
             (assignment.role, assignment.get_role_display())
             for assignment in roles
-            if is_team_leader or assignment.member_id == user.pk
+            if swaps_role(user, assignment, leads=is_team_leader)
         ]
         if choices:
             swap_form = choose_prompt(RoleSwapForm(roles=choices, members=members_of(meeting)))
@@ -283,9 +286,11 @@ def detail_page(
                 RoleAssignForm(roles=unheld, members=members_of(meeting), auto_id=ASSIGN_IDS)
             )
     writes = can_write_minutes(user, meeting)
-    # `can_change_action_item` once for the page: its owner, or whoever writes the minutes.
     actions = [
-        (action, action.status == ActionStatus.OPEN and (writes or action.owner_id == user.pk))
+        (
+            action,
+            action.status == ActionStatus.OPEN and changes_action_item(user, action, writes=writes),
+        )
         for action in ActionItem.objects.filter(meeting=meeting)
         .select_related("owner", "due_meeting__team", "carried_from__meeting__team")
         .prefetch_related("carried_to__meeting__team")
@@ -360,11 +365,14 @@ def meeting_role_swap(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     """Hand a role to another member: its holder, or the team leader. Recorded as a swap."""
     user = person(request)
     meeting = visible_meeting(user, meeting_id)
-    held = RoleAssignment.objects.filter(meeting=meeting)
-    if not can_lead_team(user, meeting.team):
-        held = held.filter(member=user)
-        if not held.exists():
-            raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
+    leads = can_lead_team(user, meeting.team)
+    held = [
+        assignment
+        for assignment in RoleAssignment.objects.filter(meeting=meeting)
+        if swaps_role(user, assignment, leads=leads)
+    ]
+    if not leads and not held:
+        raise PermissionDenied("Only the holder of a role or the team leader swaps it.")
     choices = [(a.role, a.get_role_display()) for a in held]
     form = choose_prompt(RoleSwapForm(request.POST, roles=choices, members=members_of(meeting)))
     swapped = attempt(

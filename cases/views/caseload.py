@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +19,9 @@ from cases import services
 from cases.charts import tib_weeks_chart
 from cases.choices import MISSED_IN_A_ROW_WARNING, SESSION_MODES, Setting, TIBStatus
 from cases.forms import AttendedForm, CaseOpenForm, add_service_errors
-from cases.models import Case, CaseUserObjectPermission, ChainAnalysis, MissedSessions, TIBEntry
+from cases.models import Case, ChainAnalysis, MissedSessions, TIBEntry
 from cases.permissions import can_change_case, can_open_case, can_write_case_record
+from cases.querysets import co_treated_case_ids
 from cases.selectors import emergency_access_of
 from cases.views._common import member_teams, person, teams_to_open_cases, visible_case
 from cases.views.review import feedback_panels
@@ -54,13 +55,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """The cases I treat (primary or co-therapist), then the other cases I can see. Counts are
     of what I may read: a teammate's private TIB is not counted for me."""
     user = person(request)
-    co_treating = CaseUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename="co_treat_case", content_object_id=OuterRef("pk")
+    co_treating = ExpressionWrapper(
+        Q(pk__in=co_treated_case_ids(user.pk)), output_field=BooleanField()
     )
     cases = list(
         Case.objects.visible_to(user)
         .select_related("team", "primary_therapist")
-        .annotate(co_treating=Exists(co_treating))
+        .annotate(co_treating=co_treating)
         .order_by("team__name", "code")
     )
     rows = {case.pk: CaseRow(case) for case in cases}

@@ -34,7 +34,6 @@ from cases.models import (
     TIBEntry,
 )
 from cases.permissions import (
-    REVIEWER_ROLES,
     can_give_feedback,
     can_request_review,
     can_resubmit_review,
@@ -44,7 +43,7 @@ from cases.views._attempt import attempt
 from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.errors import DomainError
-from consultteam.teams.models import Membership
+from consultteam.teams.models import OVERSEER_ROLES, Membership
 
 Item = ChainAnalysis | TIBEntry
 
@@ -123,7 +122,7 @@ def _reviewers(item: Item, user: User, cache: dict[int, QuerySet[User]]) -> Quer
     """Supervisors and the team leader of the item's team, except the one asking."""
     if item.team_id not in cache:
         on_team = Membership.objects.filter(
-            team_id=item.team_id, is_active=True, role__in=list(REVIEWER_ROLES)
+            team_id=item.team_id, is_active=True, role__in=list(OVERSEER_ROLES)
         ).values("user_id")
         cache[item.team_id] = User.objects.filter(pk__in=on_team, is_active=True).exclude(
             pk=user.pk
@@ -477,7 +476,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         for status in QUEUE_ORDER
     ]
     is_reviewer = Membership.objects.filter(
-        user_id=user.pk, is_active=True, role__in=list(REVIEWER_ROLES)
+        user_id=user.pk, is_active=True, role__in=list(OVERSEER_ROLES)
     ).exists()
     context = {"groups": groups, "is_reviewer": is_reviewer}
     return render(request, "cases/review_queue.html", context)

@@ -13,11 +13,13 @@ if TYPE_CHECKING:
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: AnyUser) -> AuditEventQuerySet:
+        """Staff read every event; a team leader those of the teams they lead (a compiled
+        read, by team, on the trail's own index)."""
         from consultteam import access
-        from consultteam.teams.models import Role
+        from consultteam.teams.models import LEADER_ROLES
 
         if not access.is_active_person(user):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(team_id__in=access.team_ids_subquery(user, roles=[Role.TEAM_LEADER]))
+        return self.filter(team_id__in=access.team_ids_subquery(user, roles=LEADER_ROLES))

@@ -7,10 +7,12 @@ the API cannot drift apart on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.apps import apps
 from django.db import models
 
+from consultteam.compiled import compiled_read
 from consultteam.reference.permissions import can_view_reference
 
 if TYPE_CHECKING:
@@ -18,6 +20,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 _Row = TypeVar("_Row", bound=models.Model)
+
+
+@compiled_read(shapes=[{"model": "reference.Agreement"}, {"model": "reference.Assumption"}])
+def active_reference_ids(*, model: str) -> models.QuerySet[Any, Any]:
+    """Every row in use of ``model`` (by label): the same for everyone who may read at all."""
+    rows: models.QuerySet[Any, Any] = apps.get_model(model)._default_manager.filter(is_active=True)
+    return rows.values("pk")
 
 
 class ReferenceQuerySet(models.QuerySet[_Row]):
@@ -31,4 +40,4 @@ class ReferenceQuerySet(models.QuerySet[_Row]):
         anyone else. Reads only; safe to call any number of times."""
         if not can_view_reference(user):
             return self.none()
-        return self.active()
+        return self.filter(pk__in=active_reference_ids(model=self.model._meta.label))

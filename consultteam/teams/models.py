@@ -72,6 +72,13 @@ class Role(models.TextChoices):
     TRAINEE = "TRAINEE", "Trainee"
 
 
+# The named role sets every access rule uses (tuples: they are also the shapes of the compiled
+# team reads, consultteam/access.py). The team leader alone runs the team; the team leader and
+# supervisors oversee its clinical work: they read every record of the team and review it.
+LEADER_ROLES: tuple[Role, ...] = (Role.TEAM_LEADER,)
+OVERSEER_ROLES: tuple[Role, ...] = (Role.TEAM_LEADER, Role.SUPERVISOR)
+
+
 class Membership(models.Model):
     objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 

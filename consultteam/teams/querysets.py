@@ -2,40 +2,55 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q
+
+from consultteam.compiled import PERSON, compiled_read
 
 if TYPE_CHECKING:
     from consultteam.access import AnyUser
     from consultteam.teams.models import Membership, Team  # noqa: F401 (quoted generics below)
 
 
+@compiled_read(PERSON)
+def visible_team_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    """Teams the person belongs to (active membership), and teams granted to them or their
+    groups one by one."""
+    from consultteam import access
+    from consultteam.teams.models import TeamGroupObjectPermission, TeamUserObjectPermission
+
+    return access.union_of(
+        access.member_team_ids.queryset(person=person, roles=None),
+        *access.grant_parts(
+            person, TeamUserObjectPermission, TeamGroupObjectPermission, ["view_team"]
+        ),
+    )
+
+
 class TeamQuerySet(models.QuerySet["Team"]):
     def visible_to(self, user: AnyUser) -> TeamQuerySet:
-        """Teams the user belongs to (active membership), teams granted to them or their
-        groups one by one, and every team for staff (a team is not clinical material).
+        """`visible_team_ids`, and every team for staff (a team is not clinical material).
         Inactive people see none."""
         from consultteam import access
-        from consultteam.teams.models import TeamGroupObjectPermission, TeamUserObjectPermission
 
         if not access.is_active_person(user):
             return self.none()
         if user.is_staff:
             return self
-        granted = access.granted_ids(
-            user.pk, TeamUserObjectPermission, TeamGroupObjectPermission, "view_team"
-        )
-        return self.filter(Q(pk__in=access.team_ids_subquery(user)) | Q(pk__in=granted))
+        return self.filter(pk__in=visible_team_ids(person=user.pk))
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
-        """The rosters of the teams the user can see."""
-        from consultteam.teams.models import Team
+        """The rosters of the teams the user can see (`TeamQuerySet.visible_to`)."""
+        from consultteam import access
 
-        return self.filter(team_id__in=Team.objects.visible_to(user).values("pk"))
+        if not access.is_active_person(user):
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(team_id__in=visible_team_ids(person=user.pk))
 
     def current(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True)

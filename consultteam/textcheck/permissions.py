@@ -12,7 +12,7 @@ import uuid
 from django.db.models import Q, QuerySet
 
 from consultteam.access import AnyUser, is_active_person, team_ids_of
-from consultteam.teams.models import Role, Team
+from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Team
 from consultteam.textcheck import registry
 from consultteam.textcheck.models import LanguageRule, TextFlag
 
@@ -49,11 +49,7 @@ def can_see_team_patterns(user: AnyUser, team: Team | None) -> bool:
     """The team's language patterns (counts, never by person): its leader and supervisors."""
     if team is None or not is_active_person(user):
         return False
-    return (
-        team_ids_of(user, roles=[Role.TEAM_LEADER, Role.SUPERVISOR])
-        .filter(team_id=team.pk)
-        .exists()
-    )
+    return team_ids_of(user, roles=OVERSEER_ROLES).filter(team_id=team.pk).exists()
 
 
 # --- The team's own language rules ------------------------------------------------------------
@@ -78,7 +74,7 @@ def can_manage_language_rules(user: AnyUser, team: Team | None) -> bool:
     """Add, change or deactivate the team's own rules: its team leader. One query."""
     if team is None or not is_active_person(user):
         return False
-    return team_ids_of(user, roles=[Role.TEAM_LEADER]).filter(team_id=team.pk).exists()
+    return team_ids_of(user, roles=LEADER_ROLES).filter(team_id=team.pk).exists()
 
 
 def can_change_language_rule(user: AnyUser, rule: LanguageRule | None) -> bool:

@@ -1,0 +1,210 @@
+"""Reads compiled once: the one fast-read mechanism of every `visible_to`.
+
+A read is defined once, with the ORM: a builder that returns a queryset of ids
+(``values("pk")``, ``values("team_id")``...). What varies per request (the person, a time) is a
+*named parameter* declared with the read; what does not (a tuple of roles) is a *shape*,
+declared too, so the registry knows every text a read can compile to. Calling the read gives the
+builder's SQL, compiled once per database vendor and shape, with the request's values put in
+where the stand-ins stood: a self-contained subquery for ``pk__in=`` / ``team_id__in=``, which
+needs no table alias to follow wherever Django nests it.
+
+Why: building the nested querysets of a `visible_to` cost Django more than PostgreSQL took to
+plan and run them (docs/performance.md). Only the compiled text is kept; the ORM stays the
+definition, reachable as ``read.queryset(...)``.
+
+What keeps a kept text honest: each read is compiled twice, with two different sets of
+stand-ins, and refused (ImproperlyConfigured) unless the two texts are the same SQL and their
+parameters differ exactly where a declared parameter's stand-ins stand. A value the builder
+made itself (``timezone.now()``, a random token) differs between the two compilations without
+being a stand-in, so it is refused at first use instead of being kept for every later request.
+A declared parameter that never reaches the parameters (inlined, or ignored) is refused too.
+
+Every read registers itself in `REGISTRY`; one test (tests/test_compiled_registry.py) walks it
+and holds each read, for each declared shape, to its ORM definition for the whole cast.
+The mechanism relies on one ORM name beyond the documented API, ``query.sql_with_params()``
+(what ``str(queryset.query)`` is made of), pinned by that test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+Builder = Callable[..., QuerySet[Any, Any]]
+Shape = Mapping[str, Hashable]
+
+
+def _as_is(_connection: Any, value: Any) -> Any:
+    return value
+
+
+def _as_datetime(conn: Any, value: Any) -> Any:
+    return conn.ops.adapt_datetimefield_value(value)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A value that varies per request, by name, with two stand-ins no real value takes (one
+    per compilation) and how the database receives a value of its kind (``adapt``: what the
+    compiled parameters hold, for instance SQLite's text for a datetime)."""
+
+    name: str
+    stand_ins: tuple[Any, Any]
+    adapt: Callable[[Any, Any], Any] = _as_is
+
+
+# The person a read answers for, by id.
+PERSON = Param("person", (-2_000_000_011, -2_000_000_017))
+# The request's moment, for a read that compares with it (the database's own `Now()` needs no
+# parameter, and is what the emergency grants use).
+NOW = Param(
+    "now",
+    (
+        dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC),
+        dt.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=dt.UTC),
+    ),
+    _as_datetime,
+)
+
+
+@dataclass(frozen=True)
+class _Text:
+    sql: str
+    params: tuple[Any, ...]
+    places: Mapping[str, tuple[int, ...]]  # where each declared parameter stands
+
+
+def _shape_key(shape: Shape) -> tuple[tuple[str, Hashable], ...]:
+    return tuple(sorted(shape.items()))
+
+
+class CompiledRead:
+    """One read: ``read(person=..., **shape)`` gives the compiled subquery (a `RawSQL`),
+    ``read.queryset(person=..., **shape)`` the ORM definition it was compiled from. Both
+    refuse a shape that was not declared."""
+
+    def __init__(self, build: Builder, params: Sequence[Param], shapes: Sequence[Shape]) -> None:
+        self.build = build
+        self.name = f"{build.__module__}.{build.__qualname__}"
+        self.params = tuple(params)
+        self.shapes = tuple(dict(shape) for shape in shapes)
+        self._texts: dict[tuple[str, tuple[tuple[str, Hashable], ...]], _Text] = {}
+        if self.name in REGISTRY:
+            raise ImproperlyConfigured(f"A read named {self.name} is registered already.")
+        REGISTRY[self.name] = self
+
+    def __repr__(self) -> str:
+        return f"<CompiledRead {self.name}>"
+
+    def queryset(self, **values: Any) -> QuerySet[Any, Any]:
+        """The ORM definition, for rules that ask `.exists()` or filter further."""
+        per_request, shape = self._split(values)
+        return self.build(**per_request, **shape)
+
+    def subquery(self, *, compiled: bool, **values: Any) -> RawSQL | QuerySet[Any, Any]:
+        """The compiled read, or (``compiled=False``) its ORM definition: for a condition
+        written once and used both ways (a `visible_to` that combines several reads on its
+        rows' own columns, and the test that holds it to its definition)."""
+        return self(**values) if compiled else self.queryset(**values)
+
+    def __call__(self, **values: Any) -> RawSQL:
+        """The compiled subquery with the request's values put in. Compiles on first use of a
+        shape (and may refuse the builder then); after that, no ORM work at all."""
+        per_request, shape = self._split(values)
+        text = self._text(shape)
+        filled = list(text.params)
+        for param in self.params:
+            adapted = param.adapt(connection, per_request[param.name])
+            for place in text.places[param.name]:
+                filled[place] = adapted
+        return RawSQL(text.sql, filled)  # noqa: S611 (the ORM's own SQL; values stay parameters)
+
+    def _split(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        names = [param.name for param in self.params]
+        missing = [name for name in names if name not in values]
+        if missing:
+            raise TypeError(f"{self.name} needs {', '.join(missing)}.")
+        shape = {key: value for key, value in values.items() if key not in names}
+        if shape not in self.shapes:
+            raise ImproperlyConfigured(
+                f"{self.name} has no declared shape {shape!r}; its shapes are "
+                f"{list(self.shapes)!r}. Declare it with the read, so the registry test checks it."
+            )
+        return {name: values[name] for name in names}, shape
+
+    def _text(self, shape: Shape) -> _Text:
+        key = (connection.vendor, _shape_key(shape))
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self._compile(shape)
+        return text
+
+    def _compiled_with(self, shape: Shape, which: int) -> tuple[str, tuple[Any, ...]]:
+        stand_ins = {param.name: param.stand_ins[which] for param in self.params}
+        # Without ordering, as Django compiles any subquery it nests itself: an ordering changes
+        # no set of ids, and a model's default one (Membership's) would add joins and a sort.
+        sql, params = self.build(**stand_ins, **shape).order_by().query.sql_with_params()
+        return sql, tuple(params)
+
+    def _compile(self, shape: Shape) -> _Text:
+        first_sql, first = self._compiled_with(shape, 0)
+        second_sql, second = self._compiled_with(shape, 1)
+        if first_sql != second_sql or len(first) != len(second):
+            raise ImproperlyConfigured(
+                f"{self.name}: its SQL text changes with the values of its parameters; each "
+                "must reach the query as a parameter, compared with a column."
+            )
+        places: dict[str, list[int]] = {param.name: [] for param in self.params}
+        for place, (one, other) in enumerate(zip(first, second, strict=True)):
+            if one == other:
+                continue
+            owners = [
+                param
+                for param in self.params
+                if one == param.adapt(connection, param.stand_ins[0])
+                and other == param.adapt(connection, param.stand_ins[1])
+            ]
+            if len(owners) != 1:
+                raise ImproperlyConfigured(
+                    f"{self.name}: parameter {place} of its SQL changed between two "
+                    f"compilations ({one!r}, then {other!r}) without being one of its declared "
+                    f"parameters ({', '.join(places) or 'none'}). A per-request value made "
+                    "inside the builder (timezone.now(), a value derived from a parameter) "
+                    "would be kept for every later request: declare it as a parameter and "
+                    "pass it in, or compare with the database's own Now()."
+                )
+            places[owners[0].name].append(place)
+        unused = [name for name, found in places.items() if not found]
+        if unused:
+            raise ImproperlyConfigured(
+                f"{self.name} declares {', '.join(unused)} but its SQL never takes it as a "
+                "parameter: the compiled text would answer the same rows for every value."
+            )
+        return _Text(first_sql, first, {name: tuple(found) for name, found in places.items()})
+
+
+# Every compiled read of the project, by module and name (see tests/test_compiled_registry.py).
+REGISTRY: dict[str, CompiledRead] = {}
+
+
+def compiled_read(
+    *params: Param, shapes: Sequence[Shape] = ({},)
+) -> Callable[[Builder], CompiledRead]:
+    """Declare a read: its per-request parameters and every shape it is called with.
+
+        @compiled_read(PERSON, shapes=[{"roles": None}, {"roles": LEADER_ROLES}])
+        def member_team_ids(*, person: int, roles: tuple[Role, ...] | None) -> QuerySet: ...
+
+    Registers the read in `REGISTRY` at import; compiles nothing until first used."""
+
+    def register(build: Builder) -> CompiledRead:
+        return CompiledRead(build, params, shapes)
+
+    return register
