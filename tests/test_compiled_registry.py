@@ -22,7 +22,7 @@ from tests.access_world import grants  # noqa: F401 (the fixture, used by name)
 
 pytestmark = pytest.mark.django_db
 
-PACKAGES = ["cases", "agendas", "reminders", "consultteam"]
+PACKAGES = ["cases", "agendas", "reminders", "clinic", "consultteam"]
 CAST = ["tara", "theo", "lena", "sam", "olga", "fern", "ivan", "ada"]
 
 
