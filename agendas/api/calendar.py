@@ -20,8 +20,8 @@ from agendas.calendar import meeting_ics
 from agendas.models import Meeting
 from agendas.permissions import can_list_meetings
 from agendas.services import feeds
-from cases.api import _person as person
 from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.web.api import person
 
 
 @extend_schema(tags=["meetings"], responses={(200, "text/calendar"): OpenApiTypes.STR})

@@ -17,10 +17,10 @@ from agendas import services
 from agendas.choices import LocationKind, MeetingRole
 from agendas.models import TeamMeetingSettings
 from agendas.permissions import can_list_meetings
-from cases.serializers import EnumField, Input
 from consultteam.access import ActionRules
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
+from consultteam.web.api import EnumField, Input
 
 TEAM_ID = OpenApiParameter(
     "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."

@@ -30,12 +30,13 @@ from cases.permissions import (
     can_start_chain,
 )
 from cases.services.citations import CITATION_FIELDS, cite
-from cases.services.common import apply_changes, not_in_future, refuse, save_valid
+from cases.services.common import not_in_future
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
 from consultteam.textcheck.services import text_gate
+from consultteam.writes import apply_changes, refuse, save_valid
 
 STALE = (
     "Someone else saved this chain analysis after you opened it (it is now at version "

@@ -36,10 +36,10 @@ from cases.permissions import (
 )
 from cases.services.chain import chain_set_status
 from cases.services.citations import cite
-from cases.services.common import refuse, save_valid
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.textcheck.services import text_gate
+from consultteam.writes import refuse, save_valid
 from reminders.services import review_reminder_request
 
 Item = ChainAnalysis | TIBEntry

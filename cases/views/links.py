@@ -16,8 +16,7 @@ from cases import services
 from cases.forms import ChainLinkForm, LinkMoveForm, VersionForm
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain
-from cases.views._attempt import attempt
-from cases.views._common import person, visible_chain
+from cases.views._common import visible_chain
 from cases.views.editor import (
     ConsequenceItem,
     LinkItem,
@@ -29,6 +28,8 @@ from cases.views.editor import (
 )
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.web import person
+from consultteam.web.attempt import attempt
 
 
 def _editable(request: HttpRequest, chain_id: uuid.UUID) -> tuple[User, ChainAnalysis]:
