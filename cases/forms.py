@@ -36,8 +36,18 @@ from cases.choices import (
     TIBStatus,
     Vulnerability,
 )
-from cases.models import FEEDBACK_TEXT, LONG_TEXT, SHORT_TEXT, ChainAnalysis
-from cases.services.chain import CHAIN_TEXT_FIELDS
+from cases.models import (
+    CHAIN_FIELDS,
+    CHAIN_TEXT_FIELDS,
+    CONSEQUENCE_TEXT_FIELDS,
+    FEEDBACK_TEXT,
+    LINK_FIELDS,
+    LINK_TEXT_FIELDS,
+    LONG_TEXT,
+    MISSING_LINKS_FIELDS,
+    SHORT_TEXT,
+    ChainAnalysis,
+)
 from consultteam.accounts.models import User
 from consultteam.reference.models import Agreement, AgreementCode, Assumption, AssumptionCode
 from consultteam.teams.models import Team
@@ -406,25 +416,13 @@ class ChainWorksheetForm(VersionForm):
     identifier_override = identifier_override_field()
 
     FORM_ID = "chain-worksheet"
-    MISSING_LINKS_FIELDS = (
-        "knew_what_was_needed",
-        "knowing_barrier",
-        "was_willing",
-        "willingness_barrier",
-        "thought_occurred",
-        "thought_barrier",
-        "what_got_in_the_way",
-        "problem_solving_plan",
-    )
 
     def __init__(self, *args: Any, chain: ChainAnalysis, **kwargs: Any) -> None:
-        initial = {
-            name: getattr(chain, name) for name in self.base_fields if name not in NOT_RECORD_FIELDS
-        }
+        initial = {name: getattr(chain, name) for name in CHAIN_FIELDS}
         kwargs.setdefault("initial", {**initial, "version": chain.version})
         super().__init__(*args, **kwargs)
         if chain.kind != ChainKind.MISSING_LINKS:
-            for name in self.MISSING_LINKS_FIELDS:
+            for name in MISSING_LINKS_FIELDS:
                 del self.fields[name]
         # The worksheet is one form, but the links and consequences (forms of their own, which
         # cannot nest) sit in the middle of it: fields after them join it through `form=`.
@@ -473,7 +471,7 @@ class ChainLinkForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        check_live(self, "description", "replacement_behavior")
+        check_live(self, *LINK_TEXT_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -487,9 +485,7 @@ class ChainLinkForm(VersionForm):
         return data
 
     def link_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in self.fields if name not in NOT_RECORD_FIELDS
-        }
+        return {name: self.cleaned_data[name] for name in LINK_FIELDS}
 
     @property
     def override(self) -> str | None:
@@ -513,7 +509,7 @@ class ChainConsequenceForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        check_live(self, "description")
+        check_live(self, *CONSEQUENCE_TEXT_FIELDS)
 
 
 # --- Feedback and review ----------------------------------------------------------------------

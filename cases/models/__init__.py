@@ -21,11 +21,21 @@ from cases.models.case import (
     new_case_code,
 )
 from cases.models.chains import (
+    CHAIN_FIELDS,
+    CHAIN_TEXT_FIELDS,
+    CONSEQUENCE_FIELDS,
+    CONSEQUENCE_TEXT_FIELDS,
+    LINK_FIELDS,
+    LINK_TEXT_FIELDS,
+    MISSING_LINKS_FIELDS,
+    WORKSHEET,
     ChainAnalysis,
     ChainAnalysisGroupObjectPermission,
     ChainAnalysisUserObjectPermission,
     ChainConsequence,
     ChainLink,
+    free_text,
+    is_free_text,
 )
 from cases.models.review import (
     FEEDBACK_TEXT,
@@ -39,13 +49,21 @@ from cases.models.review import (
 from cases.models.tib import TIBEntry
 
 __all__ = [
+    "CHAIN_FIELDS",
+    "CHAIN_TEXT_FIELDS",
     "CODE_ALPHABET",
     "CODE_LENGTH",
+    "CONSEQUENCE_FIELDS",
+    "CONSEQUENCE_TEXT_FIELDS",
     "FEEDBACK_TEXT",
+    "LINK_FIELDS",
+    "LINK_TEXT_FIELDS",
     "LONG_TEXT",
+    "MISSING_LINKS_FIELDS",
     "OPEN_REVIEW_STATUSES",
     "REASON_MIN_LENGTH",
     "SHORT_TEXT",
+    "WORKSHEET",
     "Case",
     "CaseGroupObjectPermission",
     "CaseUserObjectPermission",
@@ -63,5 +81,7 @@ __all__ = [
     "ReviewStatus",
     "TIBEntry",
     "at_least_a_sentence",
+    "free_text",
+    "is_free_text",
     "new_case_code",
 ]

@@ -218,3 +218,68 @@ class ChainConsequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_timing_display()}, {self.get_locus_display()}"
+
+
+# --- The worksheet's fields, listed once -------------------------------------------------------
+
+# The chain analysis worksheet in its order: every field a person fills in, with "links" and
+# "consequences" where their rows stand. The forms, the serializers, the services (what they
+# change, what the text checks read on every save) and the editor follow these lists;
+# tests/test_chain_worksheet_fields.py holds the models to them.
+WORKSHEET = (
+    "target_level",
+    # 1. The problem behaviour
+    "problem_behavior",
+    "behavior_on",
+    "intensity",
+    # 2. The prompting event
+    "prompting_event",
+    "prompting_event_started",
+    # 3. Vulnerability factors
+    "vulnerabilities",
+    "vulnerability_notes",
+    # 4. Links (ChainLink rows)  5. Consequences (ChainConsequence rows)
+    "links",
+    "consequences",
+    # 6. What comes next
+    "prevention_plan",
+    "repair",
+    "commitment",
+    # A missing-links analysis: its four questions in order, each "no" with its barrier
+    "knew_what_was_needed",
+    "knowing_barrier",
+    "was_willing",
+    "willingness_barrier",
+    "thought_occurred",
+    "thought_barrier",
+    "what_got_in_the_way",
+    "problem_solving_plan",
+)
+# The analysis's own fields (without its rows), and the part only a missing-links one shows.
+CHAIN_FIELDS = tuple(name for name in WORKSHEET if name not in {"links", "consequences"})
+MISSING_LINKS_FIELDS = WORKSHEET[WORKSHEET.index("knew_what_was_needed") :]
+LINK_FIELDS = (
+    "kind",
+    "description",
+    "intensity",
+    "solution_type",
+    "skill_module",
+    "replacement_behavior",
+)
+CONSEQUENCE_FIELDS = ("description", "timing", "locus")
+
+
+def is_free_text(field: object) -> bool:
+    """What a person types in their own words (as against a choice, a date, a number or a
+    yes/no): the text checks read it on every save, and it may identify a client."""
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
+def free_text(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``names`` that are free text in ``model``, in their order."""
+    return tuple(name for name in names if is_free_text(model._meta.get_field(name)))
+
+
+CHAIN_TEXT_FIELDS = free_text(ChainAnalysis, CHAIN_FIELDS)
+LINK_TEXT_FIELDS = free_text(ChainLink, LINK_FIELDS)
+CONSEQUENCE_TEXT_FIELDS = free_text(ChainConsequence, CONSEQUENCE_FIELDS)

@@ -21,8 +21,12 @@ from cases.choices import (
     Vulnerability,
 )
 from cases.models import (
+    CHAIN_FIELDS,
+    CHAIN_TEXT_FIELDS,
+    LINK_FIELDS,
+    LINK_TEXT_FIELDS,
     LONG_TEXT,
-    SHORT_TEXT,
+    WORKSHEET,
     ChainAnalysis,
     ChainConsequence,
     ChainLink,
@@ -30,14 +34,13 @@ from cases.models import (
 from cases.serializers.fields import (
     CONSEQUENCE_TEXT,
     LINK_TEXT,
-    REPLACEMENT_TEXT,
     CitedCodes,
     citations_field,
     identifier_override_field,
     intensity_field,
-    optional_text_field,
     text_field,
     version_field,
+    with_model_texts,
 )
 from consultteam.lean import Lean
 from consultteam.web.api import EnumField, Input
@@ -128,23 +131,7 @@ class ChainAnalysisSerializer(ChainAnalysisListSerializer):
     class Meta(ChainAnalysisListSerializer.Meta):
         fields = [
             *_CHAIN_HEAD,
-            "prompting_event",
-            "prompting_event_started",
-            "vulnerabilities",
-            "vulnerability_notes",
-            "links",
-            "consequences",
-            "prevention_plan",
-            "repair",
-            "commitment",
-            "knew_what_was_needed",
-            "knowing_barrier",
-            "was_willing",
-            "willingness_barrier",
-            "thought_occurred",
-            "thought_barrier",
-            "what_got_in_the_way",
-            "problem_solving_plan",
+            *(name for name in WORKSHEET if name not in _CHAIN_HEAD),
             "created_at",
             "updated_at",
         ]
@@ -152,30 +139,25 @@ class ChainAnalysisSerializer(ChainAnalysisListSerializer):
 
 
 class ChainWorksheetInput(Input):
-    """The worksheet fields a chain analysis may be started with or changed in."""
+    """The worksheet fields a chain analysis may be started with or changed in. Its free text
+    (CHAIN_TEXT_FIELDS) comes from the model, as long as the model holds and blank where the
+    model allows it; the other fields are declared here."""
 
     target_level = EnumField(TargetLevel, required=False)
-    problem_behavior = text_field(LONG_TEXT, required=False)
     behavior_on = serializers.DateField(required=False)
     intensity = intensity_field()
-    prompting_event = optional_text_field(LONG_TEXT)
-    prompting_event_started = optional_text_field(SHORT_TEXT)
     vulnerabilities = serializers.ListField(child=EnumField(Vulnerability), required=False)
-    vulnerability_notes = optional_text_field(LONG_TEXT)
-    prevention_plan = optional_text_field(LONG_TEXT)
-    repair = optional_text_field(LONG_TEXT)
-    commitment = optional_text_field(LONG_TEXT)
     knew_what_was_needed = serializers.BooleanField(required=False, allow_null=True)
-    knowing_barrier = optional_text_field(LONG_TEXT)
     was_willing = serializers.BooleanField(required=False, allow_null=True)
-    willingness_barrier = optional_text_field(LONG_TEXT)
     thought_occurred = serializers.BooleanField(required=False, allow_null=True)
-    thought_barrier = optional_text_field(LONG_TEXT)
-    what_got_in_the_way = optional_text_field(LONG_TEXT)
-    problem_solving_plan = optional_text_field(LONG_TEXT)
     assumptions = citations_field("assumptions")
     agreements = citations_field("agreements")
     identifier_override = identifier_override_field()
+
+    def get_fields(self) -> dict[str, Any]:
+        return with_model_texts(
+            super().get_fields(), ChainAnalysis, CHAIN_TEXT_FIELDS, CHAIN_FIELDS
+        )
 
 
 class ChainStartInput(ChainWorksheetInput):
@@ -224,8 +206,10 @@ def _check_skill_module(attrs: Mapping[str, Any]) -> None:
 
 
 class ChainLinkFieldsInput(Input):
+    """A link's fields; its free text (LINK_TEXT_FIELDS) comes from the model, as in
+    `ChainWorksheetInput`."""
+
     kind = EnumField(LinkKind, required=False)
-    description = text_field(LINK_TEXT, required=False)
     intensity = intensity_field()
     solution_type = serializers.ChoiceField(
         choices=SolutionType.choices, required=False, allow_blank=True
@@ -233,8 +217,10 @@ class ChainLinkFieldsInput(Input):
     skill_module = serializers.ChoiceField(
         choices=SkillModule.choices, required=False, allow_blank=True
     )
-    replacement_behavior = optional_text_field(REPLACEMENT_TEXT)
     identifier_override = identifier_override_field()
+
+    def get_fields(self) -> dict[str, Any]:
+        return with_model_texts(super().get_fields(), ChainLink, LINK_TEXT_FIELDS, LINK_FIELDS)
 
 
 class ChainLinkAddInput(ChainLinkFieldsInput):

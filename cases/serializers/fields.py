@@ -34,7 +34,6 @@ def _max_length(model: type[models.Model], name: str) -> int:
 
 
 LINK_TEXT = _max_length(ChainLink, "description")
-REPLACEMENT_TEXT = _max_length(ChainLink, "replacement_behavior")
 CONSEQUENCE_TEXT = _max_length(ChainConsequence, "description")
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -75,8 +74,26 @@ def text_field(max_length: int, **options: Any) -> serializers.CharField:
     return serializers.CharField(max_length=max_length, **options)
 
 
-def optional_text_field(max_length: int) -> serializers.CharField:
-    return text_field(max_length, required=False, allow_blank=True)
+def model_text_field(model: type[models.Model], name: str) -> serializers.CharField:
+    """Optional free text as ``model`` holds it in ``name``: no longer than the model keeps,
+    blank where the model allows blank."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return text_field(_max_length(model, name), required=False, allow_blank=field.blank)
+
+
+def with_model_texts(
+    declared: dict[str, Any],
+    model: type[models.Model],
+    texts: tuple[str, ...],
+    order: tuple[str, ...],
+) -> dict[str, Any]:
+    """An input's fields (``declared``: what its `get_fields` found) with ``model``'s free
+    text ``texts`` added as `model_text_field`s, in ``order`` and then the rest. A declared
+    field wins over the model's (a start asks for a text a change may leave out)."""
+    fields = {**{name: model_text_field(model, name) for name in texts}, **declared}
+    in_order = {name: fields.pop(name) for name in order if name in fields}
+    return {**in_order, **fields}
 
 
 def intensity_field() -> serializers.IntegerField:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases import services
 from cases.forms import ChainLinkForm, LinkMoveForm, VersionForm
-from cases.models import ChainAnalysis, ChainConsequence, ChainLink
+from cases.models import CONSEQUENCE_FIELDS, ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain
 from cases.views._common import visible_chain
 from cases.views.editor import (
@@ -203,10 +203,8 @@ def chain_consequence_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResp
             chain=chain,
             by=user,
             expected_version=data["version"],
-            description=data["description"],
-            timing=data["timing"],
-            locus=data["locus"],
             identifier_override=data.get("identifier_override") or None,
+            **{name: data[name] for name in CONSEQUENCE_FIELDS},
         ),
     )
     if added.done:
