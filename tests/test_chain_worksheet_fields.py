@@ -68,7 +68,7 @@ def test_every_field_a_person_writes_is_in_the_list(model, fields, texts):
 
 def test_a_new_free_text_field_would_be_caught():
     # What the test above compares: the model's free text against the list's.
-    field = models.TextField(blank=True)
+    field: models.TextField[str, str] = models.TextField(blank=True)
     field.name = "second_thoughts"
     assert is_free_text(field)
     assert not is_free_text(models.CharField(max_length=8, choices=[("A", "A")]))
