@@ -49,6 +49,7 @@ from consultteam.access import ActionRules
 from consultteam.pagination import NewestFirst
 from consultteam.teams.models import Team
 from consultteam.web.api import person
+from consultteam.web.rules import seen_through_lookup
 
 # --- Agenda items -------------------------------------------------------------------------------
 
@@ -259,7 +260,9 @@ class ObserverSummaryView(APIView):
     team, never per person. Members of the team read it; anyone else gets 404."""
 
     permission_classes = [ActionRules]
-    rules: ClassVar = {"get": can_list_meetings}
+    # The view finds the team only where the rule holds (404 otherwise: a team one is not on
+    # does not exist for them).
+    rules: ClassVar = {"get": seen_through_lookup(can_view_observer_summary)}
 
     @extend_schema(
         parameters=[

@@ -33,10 +33,13 @@ from agendas.models import Attendance, Meeting, RoleAssignment
 from agendas.pdf import minutes_pdf
 from agendas.permissions import (
     can_list_meetings,
+    can_notify_absence,
+    can_plan_meetings,
     can_raise_observer_flag,
     can_run_meeting,
     can_schedule_meeting,
     can_submit_agenda_item,
+    can_swap_role,
     can_view_meeting,
     can_write_minutes,
 )
@@ -64,13 +67,14 @@ from agendas.serializers import (
 )
 from cases.models import ChainAnalysis, TIBEntry
 from cases.selectors import case_named
-from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.reads import only_shown
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 from consultteam.web.api import person
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 # --- Meetings -----------------------------------------------------------------------------------
 
@@ -83,30 +87,30 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_meetings,
-        # The team comes in the body: meetings_plan checks can_plan_meetings against it.
-        "plan": can_list_meetings,
-        "retrieve": found_in_visible_to,
-        # Minutes (note-taker, leaders) or setup (team leader): meeting_update decides.
-        "partial_update": can_view_meeting,
+        # The team comes in the body.
+        "plan": checked_by_service(can_plan_meetings),
+        "retrieve": seen_through_lookup(can_view_meeting),
+        # Minutes (note-taker, leaders) or setup (team leader), by the fields changed.
+        "partial_update": checked_by_service(can_write_minutes, can_schedule_meeting),
         "reschedule": can_schedule_meeting,
         "cancel": can_schedule_meeting,
         "start": can_run_meeting,
         "complete": can_run_meeting,
-        "agenda": found_in_visible_to,
+        "agenda": seen_through_lookup(can_view_meeting),
         "agenda_submit": can_submit_agenda_item,
-        "roles": found_in_visible_to,
+        "roles": seen_through_lookup(can_view_meeting),
         "role_assign": can_schedule_meeting,
         "roles_rotate": can_schedule_meeting,
-        # The holder of the role or the team leader: role_swap decides.
-        "roles_swap": can_view_meeting,
-        "attendance": found_in_visible_to,
-        # Notice for oneself (any member) or a record by whoever runs it: services decide.
-        "attendance_set": can_view_meeting,
-        "action_items": found_in_visible_to,
+        # The holder of the role named, or the team leader.
+        "roles_swap": checked_by_service(can_swap_role),
+        "attendance": seen_through_lookup(can_view_meeting),
+        # Notice for oneself (any member) or a record by whoever runs it, by whose it is.
+        "attendance_set": checked_by_service(can_notify_absence, can_write_minutes),
+        "action_items": seen_through_lookup(can_view_meeting),
         "action_item_add": can_write_minutes,
         "observer_flag_raise": can_raise_observer_flag,
-        "minutes_markdown": found_in_visible_to,
-        "minutes_pdf": found_in_visible_to,
+        "minutes_markdown": seen_through_lookup(can_view_meeting),
+        "minutes_pdf": seen_through_lookup(can_view_meeting),
     }
     lookup_field = "public_id"
     lookup_url_kwarg = "meeting_id"

@@ -19,6 +19,8 @@ from cases.permissions import (
     can_change_case,
     can_list_cases,
     can_manage_case_access,
+    can_open_case,
+    can_view_case,
 )
 from cases.selectors import emergency_id
 from cases.serializers import (
@@ -29,13 +31,14 @@ from cases.serializers import (
     CaseUpdateInput,
     CoTherapistInput,
 )
-from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.access import ActionRules
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, UUID_PATTERN, path_uuid, person
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 
 @extend_schema(tags=["cases"])
@@ -45,9 +48,9 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_cases,
-        # The team comes in the body: case_open checks can_open_case against it.
-        "create": can_list_cases,
-        "retrieve": found_in_visible_to,
+        # The team comes in the body.
+        "create": checked_by_service(can_open_case),
+        "retrieve": seen_through_lookup(can_view_case),
         "partial_update": can_change_case,
         "attended": can_change_case,
         "co_therapist_add": can_manage_case_access,

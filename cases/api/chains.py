@@ -18,7 +18,13 @@ from cases import services
 from cases.api.common import RECORD_JOINS, STALE, take_override, team_named
 from cases.filters import ChainFilter, cleaned, filter_chains
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
-from cases.permissions import can_change_chain, can_list_cases, can_view_chain
+from cases.permissions import (
+    can_change_chain,
+    can_list_cases,
+    can_set_chain_status,
+    can_start_chain,
+    can_view_chain,
+)
 from cases.selectors import case_named, emergency_id
 from cases.serializers import (
     ChainAnalysisListSerializer,
@@ -33,12 +39,13 @@ from cases.serializers import (
     VersionQuery,
     with_citations,
 )
-from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, UUID_PATTERN, path_uuid, person
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 CHAIN_WRITE = {200: ChainAnalysisSerializer, 403: REFUSED, 409: STALE}
 LINK_ID = path_uuid("link_id", "The link's id.")
@@ -53,12 +60,12 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_cases,
-        # Team, subject and case come in the body: chain_start checks can_start_chain.
-        "create": can_list_cases,
-        "retrieve": found_in_visible_to,
+        # Team, subject and case come in the body.
+        "create": checked_by_service(can_start_chain),
+        "retrieve": seen_through_lookup(can_view_chain),
         "partial_update": can_change_chain,
-        # Who may set which status depends on the status asked for: chain_set_status decides.
-        "set_status": can_view_chain,
+        # Who may set which status depends on the status asked for.
+        "set_status": checked_by_service(can_set_chain_status),
         "link_add": can_change_chain,
         "link_update": can_change_chain,
         "link_remove": can_change_chain,

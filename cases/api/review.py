@@ -23,7 +23,9 @@ from cases import services
 from cases.api.common import active_person
 from cases.models import ChainAnalysis, Feedback, ReviewRequest, TIBEntry
 from cases.permissions import (
+    can_give_feedback,
     can_list_feedback,
+    can_request_review,
     can_resubmit_review,
     can_take_review_step,
 )
@@ -39,6 +41,7 @@ from cases.serializers.review import (
 from consultteam.access import ActionRules, AnyUser
 from consultteam.pagination import NewestFirst
 from consultteam.web.api import invalid, person
+from consultteam.web.rules import checked_by_service
 
 REFUSED = OpenApiResponse(description="You can see it, but you cannot take this step.")
 OUT_OF_STEP = OpenApiResponse(
@@ -82,8 +85,8 @@ class FeedbackViewSet(viewsets.GenericViewSet[Feedback]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_feedback,
-        # The item comes in the body: feedback_give checks can_give_feedback against it.
-        "create": can_list_feedback,
+        # The item comes in the body.
+        "create": checked_by_service(can_give_feedback),
     }
     pagination_class = NewestFirst
 
@@ -119,8 +122,8 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_feedback,
-        # The item comes in the body: review_request checks can_request_review against it.
-        "create": can_list_feedback,
+        # The item comes in the body.
+        "create": checked_by_service(can_request_review),
         "start": can_take_review_step,
         "revise": can_take_review_step,
         "sign_off": can_take_review_step,

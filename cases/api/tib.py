@@ -16,7 +16,7 @@ from cases import services
 from cases.api.common import RECORD_JOINS, take_override, team_named
 from cases.filters import TIBFilter, cleaned, filter_tib_entries
 from cases.models import TIBEntry
-from cases.permissions import can_change_tib, can_list_cases
+from cases.permissions import can_change_tib, can_list_cases, can_log_tib, can_view_tib
 from cases.selectors import case_named, emergency_id
 from cases.serializers import (
     TIBEntrySerializer,
@@ -25,12 +25,13 @@ from cases.serializers import (
     TIBUpdateInput,
     with_citations,
 )
-from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, person
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 
 @extend_schema(tags=["tib-entries"])
@@ -41,9 +42,9 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_cases,
-        # Team, actor and case come in the body: tib_log checks can_log_tib against them.
-        "create": can_list_cases,
-        "retrieve": found_in_visible_to,
+        # Team, actor and case come in the body.
+        "create": checked_by_service(can_log_tib),
+        "retrieve": seen_through_lookup(can_view_tib),
         "partial_update": can_change_tib,
         "share": can_change_tib,
     }
