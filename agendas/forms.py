@@ -25,11 +25,11 @@ from agendas.choices import (
 )
 from agendas.models import LONG_TEXT, MINUTES_TEXT, TITLE_TEXT, AgendaItem
 from cases.choices import TargetLevel
-from cases.forms import LIVE_CHECK, PageForm, PersonChoiceField, identifier_override_field
 from cases.models import Case
 from consultteam.accounts.models import User
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
+from consultteam.web.forms import LIVE_CHECK, PageForm, PersonChoiceField, identifier_override_field
 
 BEHAVIOURAL_HELP = (
     "What happened, in terms someone in the room could have seen or heard, and what you want "

@@ -188,3 +188,9 @@ def can_view_observer_summary(user: AnyUser, team: Team | None) -> bool:
     """Team counts, no person in them: every member of the team (the observer's summary closes
     the meeting for all)."""
     return team is not None and role_in(user, team) is not None
+
+
+def can_manage_own_calendar_feed(user: AnyUser, _: None = None) -> bool:
+    """See, issue or revoke one's own calendar subscription address: anyone signed in, and only
+    their own (the feed services act on the person asking). No side effects."""
+    return is_active_person(user)

@@ -39,10 +39,10 @@ from agendas.models import (
     RoleAssignment,
 )
 from cases.choices import TargetLevel
-from cases.serializers import EnumField, Input
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
 from consultteam.reference.models import AgreementCode
+from consultteam.web.api import EnumField, Input
 
 # --- Meetings -----------------------------------------------------------------------------------
 

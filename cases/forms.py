@@ -36,12 +36,27 @@ from cases.choices import (
     TIBStatus,
     Vulnerability,
 )
-from cases.models import FEEDBACK_TEXT, LONG_TEXT, SHORT_TEXT, ChainAnalysis
-from cases.services.chain import CHAIN_TEXT_FIELDS
+from cases.models import (
+    CHAIN_FIELDS,
+    CHAIN_TEXT_FIELDS,
+    CONSEQUENCE_TEXT_FIELDS,
+    FEEDBACK_TEXT,
+    LINK_FIELDS,
+    LINK_TEXT_FIELDS,
+    LONG_TEXT,
+    MISSING_LINKS_FIELDS,
+    SHORT_TEXT,
+    ChainAnalysis,
+)
 from consultteam.accounts.models import User
 from consultteam.reference.models import Agreement, AgreementCode, Assumption, AssumptionCode
 from consultteam.teams.models import Team
-from consultteam.textcheck.services import MAX_REASON, IdentifierFound
+from consultteam.web.forms import (
+    PageForm,
+    PersonChoiceField,
+    check_live,
+    identifier_override_field,
+)
 
 LINK_TEXT = 1000  # ChainLink and ChainConsequence descriptions
 
@@ -52,72 +67,7 @@ OBSERVABLE_HELP = (
 )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's `ValidationError` on the form: each message next to its field where the
-    form has that field, otherwise at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        if field in form.fields and field not in {"version"}:
-            form.add_error(field, messages)
-        else:
-            form.add_error(None, messages)
-
-
-class PageForm(forms.Form):
-    """Labels without a trailing colon, as on the other pages."""
-
-    # Set when the identifier check stopped the save: the page then offers "Save anyway".
-    identifier_found: IdentifierFound | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    @property
-    def offers_override(self) -> bool:
-        """Show "Save anyway": the check stopped this save, or a reason was already typed."""
-        return self.identifier_found is not None or bool(
-            self.is_bound and self.data.get("identifier_override")
-        )
-
-
-def identifier_override_field() -> forms.CharField:
-    """The reason for saving text the identifier check flagged (audited; asked for only once
-    the check has stopped a save)."""
-    return forms.CharField(
-        required=False,
-        max_length=MAX_REASON,
-        strip=True,
-        label="Reason for keeping it",
-        help_text=(
-            "Only if it cannot identify the client (a public service's phone number, say). "
-            "Saving anyway is recorded in the audit trail."
-        ),
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_REASON, "data-override": ""}),
-    )
-
-
-def add_identifier_found(form: PageForm, error: IdentifierFound) -> None:
-    """The identifier check stopped the save: say what was found, next to the field where
-    the form has it, and offer to save anyway with a reason."""
-    form.identifier_found = error
-    form.add_error(None, error.message)
-    for field in error.fields:
-        if field in form.fields:
-            form.add_error(field, "This may identify a client: see above.")
-
-
-# The free-text fields checked live while typing (static/js/app.js), with the check's address.
-LIVE_CHECK = {"data-text-check": "/api/v1/text-checks/"}
 NOT_RECORD_FIELDS = frozenset({"version", "identifier_override"})
-
-
-def check_live(form: forms.Form, *names: str) -> None:
-    for name in names:
-        if name in form.fields:
-            form.fields[name].widget.attrs.update(LIVE_CHECK)
 
 
 def _today() -> dt.date:
@@ -466,25 +416,13 @@ class ChainWorksheetForm(VersionForm):
     identifier_override = identifier_override_field()
 
     FORM_ID = "chain-worksheet"
-    MISSING_LINKS_FIELDS = (
-        "knew_what_was_needed",
-        "knowing_barrier",
-        "was_willing",
-        "willingness_barrier",
-        "thought_occurred",
-        "thought_barrier",
-        "what_got_in_the_way",
-        "problem_solving_plan",
-    )
 
     def __init__(self, *args: Any, chain: ChainAnalysis, **kwargs: Any) -> None:
-        initial = {
-            name: getattr(chain, name) for name in self.base_fields if name not in NOT_RECORD_FIELDS
-        }
+        initial = {name: getattr(chain, name) for name in CHAIN_FIELDS}
         kwargs.setdefault("initial", {**initial, "version": chain.version})
         super().__init__(*args, **kwargs)
         if chain.kind != ChainKind.MISSING_LINKS:
-            for name in self.MISSING_LINKS_FIELDS:
+            for name in MISSING_LINKS_FIELDS:
                 del self.fields[name]
         # The worksheet is one form, but the links and consequences (forms of their own, which
         # cannot nest) sit in the middle of it: fields after them join it through `form=`.
@@ -533,7 +471,7 @@ class ChainLinkForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        check_live(self, "description", "replacement_behavior")
+        check_live(self, *LINK_TEXT_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -547,9 +485,7 @@ class ChainLinkForm(VersionForm):
         return data
 
     def link_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in self.fields if name not in NOT_RECORD_FIELDS
-        }
+        return {name: self.cleaned_data[name] for name in LINK_FIELDS}
 
     @property
     def override(self) -> str | None:
@@ -573,7 +509,7 @@ class ChainConsequenceForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        check_live(self, "description")
+        check_live(self, *CONSEQUENCE_TEXT_FIELDS)
 
 
 # --- Feedback and review ----------------------------------------------------------------------
@@ -601,11 +537,6 @@ class FeedbackForm(PageForm):
 
     def feedback_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields}
-
-
-class PersonChoiceField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
 
 
 class ReviewRequestForm(PageForm):

@@ -1,13 +1,16 @@
 """Reads of the clinical record that are more than a filter: what cites an assumption or an
-agreement, and which ones a team's feedback draws on. Every read of rows starts from the
-models' `visible_to`; the counts name no one."""
+agreement, which ones a team's feedback draws on, the case a request names, and the emergency
+accesses to review. Every read of rows starts from the models' `visible_to` (but the case an
+emergency access names: see `case_coded`); the counts name no one."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -119,3 +122,33 @@ def emergency_id(user: AnyUser, case: Case | None) -> str:
     """`emergency_access_of` as the audit trail records it: its public id, or blank."""
     emergency = emergency_access_of(user, case)
     return str(emergency.public_id) if emergency is not None else ""
+
+
+def case_named(user: AnyUser, case_id: uuid.UUID | None) -> Case | None:
+    """The case a request names by its id, with its team, among those ``user`` can see; None
+    when it names none. One the user cannot see is a ValidationError on ``case`` (400),
+    answered exactly like one that does not exist. Reads only."""
+    if case_id is None:
+        return None
+    case = Case.objects.visible_to(user).select_related("team").filter(public_id=case_id).first()
+    if case is None:
+        raise ValidationError({"case": "There is no case with this id."})
+    return case
+
+
+def case_coded(team: Team, code: str) -> Case | None:
+    """The case a colleague named by its code on ``team`` ("7f3k9q" finds C-7F3K9Q), for an
+    emergency access: deliberately not through `visible_to`, since the person asking cannot
+    see it yet (the service decides whether they may open one). Reads only."""
+    code = code.strip().upper()
+    if code and not code.startswith("C-"):
+        code = f"C-{code}"
+    return Case.objects.filter(team=team, code=code).select_related("team").first()
+
+
+def emergency_accesses_to_review(user: AnyUser) -> QuerySet[EmergencyAccess]:
+    """The emergency accesses ``user`` reviews (their teams' as team leader; all for staff),
+    with what the review list shows. Reads only."""
+    return EmergencyAccess.objects.to_review_by(user).select_related(
+        "case__team", "user", "reviewed_by"
+    )

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from cases import api, review_api, views
+from cases import api, views
 from cases.views import emergency as emergency_views
 from cases.views import review as review_views
 
@@ -74,10 +74,8 @@ router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="api-case")
 router.register("tib-entries", api.TIBEntryViewSet, basename="api-tib-entry")
 router.register("chain-analyses", api.ChainAnalysisViewSet, basename="api-chain-analysis")
-router.register("feedback", review_api.FeedbackViewSet, basename="api-feedback")
-router.register("reviews", review_api.ReviewViewSet, basename="api-review")
-router.register(
-    "emergency-access", emergency_views.EmergencyAccessViewSet, basename="api-emergency-access"
-)
+router.register("feedback", api.FeedbackViewSet, basename="api-feedback")
+router.register("reviews", api.ReviewViewSet, basename="api-review")
+router.register("emergency-access", api.EmergencyAccessViewSet, basename="api-emergency-access")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -43,7 +43,7 @@ from cases.choices import (
     TIBStatus,
     Vulnerability,
 )
-from cases.models import Case, ChainAnalysis, TIBEntry
+from cases.models import CHAIN_FIELDS, Case, ChainAnalysis, TIBEntry
 from cases.services import (
     case_open,
     case_session_attended,
@@ -119,26 +119,12 @@ class DemoChain:
     problem_solving_plan: str = ""
 
     def worksheet(self) -> dict[str, object]:
-        """The worksheet fields `chain_start` takes besides the behaviour and its date."""
-        return {
-            "target_level": self.target_level,
-            "intensity": self.intensity,
-            "prompting_event": self.prompting_event,
-            "prompting_event_started": self.prompting_event_started,
-            "vulnerabilities": [str(code) for code in self.vulnerabilities],
-            "vulnerability_notes": self.vulnerability_notes,
-            "prevention_plan": self.prevention_plan,
-            "repair": self.repair,
-            "commitment": self.commitment,
-            "knew_what_was_needed": self.knew_what_was_needed,
-            "knowing_barrier": self.knowing_barrier,
-            "was_willing": self.was_willing,
-            "willingness_barrier": self.willingness_barrier,
-            "thought_occurred": self.thought_occurred,
-            "thought_barrier": self.thought_barrier,
-            "what_got_in_the_way": self.what_got_in_the_way,
-            "problem_solving_plan": self.problem_solving_plan,
-        }
+        """The worksheet fields `chain_start` takes besides the behaviour and its date, as the
+        worksheet lists them (cases.models.CHAIN_FIELDS)."""
+        given = {"problem_behavior", "behavior_on"}
+        fields = {name: getattr(self, name) for name in CHAIN_FIELDS if name not in given}
+        fields["vulnerabilities"] = [str(code) for code in self.vulnerabilities]
+        return fields
 
 
 @dataclass(frozen=True)

@@ -284,7 +284,7 @@ def test_agenda_query_budget(client, world, django_assert_num_queries, extra):
         # 1. the session
         # 2. the signed-in person
         # 3. the meeting (visible_to, with its team and agreement), which also answers the
-        #    rule (found_in_visible_to)
+        #    rule (seen_through_lookup)
         # 4. the items with submitter, case, linked records and carried-from meeting
         response = client.get(meeting_url(meeting, "agenda/"))
     assert response.status_code == 200

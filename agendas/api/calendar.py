@@ -18,10 +18,11 @@ from rest_framework.views import APIView
 from agendas.api.common import CalendarRenderer
 from agendas.calendar import meeting_ics
 from agendas.models import Meeting
-from agendas.permissions import can_list_meetings
+from agendas.permissions import can_manage_own_calendar_feed, can_view_meeting
 from agendas.services import feeds
-from cases.api import _person as person
-from consultteam.access import ActionRules, found_in_visible_to
+from consultteam.access import ActionRules
+from consultteam.web.api import person
+from consultteam.web.rules import seen_through_lookup
 
 
 @extend_schema(tags=["meetings"], responses={(200, "text/calendar"): OpenApiTypes.STR})
@@ -31,7 +32,7 @@ class MeetingCalendarView(generics.GenericAPIView[Meeting]):
     of the agenda. A meeting of another team is 404."""
 
     permission_classes = [ActionRules]
-    rules: ClassVar = {"get": found_in_visible_to}
+    rules: ClassVar = {"get": seen_through_lookup(can_view_meeting)}
     detail = True  # ActionRules asks the rule about the meeting, in get_object
     renderer_classes = [CalendarRenderer]
     lookup_field = "public_id"
@@ -58,8 +59,7 @@ class CalendarFeedView(APIView):
     """My secret iCalendar subscription address for my teams' meetings."""
 
     permission_classes = [ActionRules]
-    # Anyone signed in manages their own address, and only their own.
-    rules: ClassVar = dict.fromkeys(("get", "post", "delete"), can_list_meetings)
+    rules: ClassVar = dict.fromkeys(("get", "post", "delete"), can_manage_own_calendar_feed)
 
     @extend_schema(responses={200: CalendarFeedSerializer})
     def get(self, request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""What the meeting API views share: pagination, renderers, lookups, answers."""
+"""What the meeting API views share: pagination, renderers, lookups, answers (those of every
+app's API, such as REFUSED and `invalid`, are consultteam/web/api.py's)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer
 
@@ -15,12 +15,30 @@ from agendas.models import ActionItem, AgendaItem, Meeting
 from cases.models import ChainAnalysis, TIBEntry
 from consultteam.access import AnyUser
 from consultteam.accounts.models import User
+from consultteam.web.api import REFUSED, invalid
 
-REFUSED = OpenApiResponse(description="You can see it, but your role cannot make this change.")
 LOCKED = OpenApiResponse(
     description="The meeting has started or is completed (its record is locked), or someone "
     "saved the meeting after the version you name."
 )
+
+
+__all__ = [
+    "AGENDA_ITEM_JOINS",
+    "LOCKED",
+    "REFUSED",
+    "CalendarRenderer",
+    "MarkdownRenderer",
+    "MeetingsInTimeOrder",
+    "PdfRenderer",
+    "TextRenderer",
+    "action_items_query",
+    "agenda_items_of",
+    "invalid",
+    "item_of",
+    "member_named",
+    "visible_target",
+]
 
 
 class MeetingsInTimeOrder(CursorPagination):
@@ -62,10 +80,6 @@ class PdfRenderer(TextRenderer):
 class CalendarRenderer(TextRenderer):
     media_type = "text/calendar"
     format = "ics"
-
-
-def invalid(field: str, message: str) -> serializers.ValidationError:
-    return serializers.ValidationError({field: [message]})
 
 
 def member_named(meeting: Meeting, user_id: Any, field: str) -> User:

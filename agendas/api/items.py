@@ -45,10 +45,11 @@ from agendas.serializers import (
     ObserverSummaryQuery,
     ObserverSummarySerializer,
 )
-from cases.api import _person
 from consultteam.access import ActionRules
 from consultteam.pagination import NewestFirst
 from consultteam.teams.models import Team
+from consultteam.web.api import person
+from consultteam.web.rules import seen_through_lookup
 
 # --- Agenda items -------------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         changes = dict(body.validated_data)
         override = changes.pop("identifier_override", None)
         services.agenda_item_update(
-            item=item, by=_person(request), changes=changes, identifier_override=override
+            item=item, by=person(request), changes=changes, identifier_override=override
         )
         return Response(self._detail(item))
 
@@ -121,7 +122,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         body.is_valid(raise_exception=True)
         services.agenda_item_move(
             item=item,
-            by=_person(request),
+            by=person(request),
             position=body.validated_data["position"],
             reason=body.validated_data["reason"],
         )
@@ -139,7 +140,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         body.is_valid(raise_exception=True)
         services.agenda_item_discuss(
             item=item,
-            by=_person(request),
+            by=person(request),
             outcome=body.validated_data["outcome"],
             actual_minutes=body.validated_data.get("actual_minutes"),
             identifier_override=body.validated_data.get("identifier_override"),
@@ -151,7 +152,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     def defer(self, request: Request, item_id: str) -> Response:
         """Leave it for the next meeting (completing this one carries it there)."""
         item = self.get_object()
-        services.agenda_item_defer(item=item, by=_person(request))
+        services.agenda_item_defer(item=item, by=person(request))
         return Response(self._detail(item))
 
 
@@ -210,7 +211,7 @@ class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
         changes = dict(body.validated_data)
         if "owner" in changes:
             changes["owner"] = member_named(action_item.meeting, changes["owner"], "owner")
-        services.action_item_update(action=action_item, by=_person(request), changes=changes)
+        services.action_item_update(action=action_item, by=person(request), changes=changes)
         return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
 
 
@@ -245,7 +246,7 @@ class ObserverFlagViewSet(viewsets.GenericViewSet[ObserverFlag]):
         body = ObserverFlagAcknowledgeInput(data=request.data)
         body.is_valid(raise_exception=True)
         services.observer_flag_acknowledge(
-            flag=flag, by=_person(request), repair_note=body.validated_data["repair_note"]
+            flag=flag, by=person(request), repair_note=body.validated_data["repair_note"]
         )
         return Response(ObserverFlagSerializer(self.get_queryset().get(pk=flag.pk)).data)
 
@@ -259,7 +260,9 @@ class ObserverSummaryView(APIView):
     team, never per person. Members of the team read it; anyone else gets 404."""
 
     permission_classes = [ActionRules]
-    rules: ClassVar = {"get": can_list_meetings}
+    # The view finds the team only where the rule holds (404 otherwise: a team one is not on
+    # does not exist for them).
+    rules: ClassVar = {"get": seen_through_lookup(can_view_observer_summary)}
 
     @extend_schema(
         parameters=[

@@ -33,10 +33,13 @@ from agendas.models import Attendance, Meeting, RoleAssignment
 from agendas.pdf import minutes_pdf
 from agendas.permissions import (
     can_list_meetings,
+    can_notify_absence,
+    can_plan_meetings,
     can_raise_observer_flag,
     can_run_meeting,
     can_schedule_meeting,
     can_submit_agenda_item,
+    can_swap_role,
     can_view_meeting,
     can_write_minutes,
 )
@@ -62,14 +65,16 @@ from agendas.serializers import (
     RoleAssignmentSerializer,
     RoleSwapInput,
 )
-from cases.api import _case_named, _person
 from cases.models import ChainAnalysis, TIBEntry
-from consultteam.access import ActionRules, found_in_visible_to
+from cases.selectors import case_named
+from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.reads import only_shown
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
+from consultteam.web.api import person
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 # --- Meetings -----------------------------------------------------------------------------------
 
@@ -82,30 +87,30 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_meetings,
-        # The team comes in the body: meetings_plan checks can_plan_meetings against it.
-        "plan": can_list_meetings,
-        "retrieve": found_in_visible_to,
-        # Minutes (note-taker, leaders) or setup (team leader): meeting_update decides.
-        "partial_update": can_view_meeting,
+        # The team comes in the body.
+        "plan": checked_by_service(can_plan_meetings),
+        "retrieve": seen_through_lookup(can_view_meeting),
+        # Minutes (note-taker, leaders) or setup (team leader), by the fields changed.
+        "partial_update": checked_by_service(can_write_minutes, can_schedule_meeting),
         "reschedule": can_schedule_meeting,
         "cancel": can_schedule_meeting,
         "start": can_run_meeting,
         "complete": can_run_meeting,
-        "agenda": found_in_visible_to,
+        "agenda": seen_through_lookup(can_view_meeting),
         "agenda_submit": can_submit_agenda_item,
-        "roles": found_in_visible_to,
+        "roles": seen_through_lookup(can_view_meeting),
         "role_assign": can_schedule_meeting,
         "roles_rotate": can_schedule_meeting,
-        # The holder of the role or the team leader: role_swap decides.
-        "roles_swap": can_view_meeting,
-        "attendance": found_in_visible_to,
-        # Notice for oneself (any member) or a record by whoever runs it: services decide.
-        "attendance_set": can_view_meeting,
-        "action_items": found_in_visible_to,
+        # The holder of the role named, or the team leader.
+        "roles_swap": checked_by_service(can_swap_role),
+        "attendance": seen_through_lookup(can_view_meeting),
+        # Notice for oneself (any member) or a record by whoever runs it, by whose it is.
+        "attendance_set": checked_by_service(can_notify_absence, can_write_minutes),
+        "action_items": seen_through_lookup(can_view_meeting),
         "action_item_add": can_write_minutes,
         "observer_flag_raise": can_raise_observer_flag,
-        "minutes_markdown": found_in_visible_to,
-        "minutes_pdf": found_in_visible_to,
+        "minutes_markdown": seen_through_lookup(can_view_meeting),
+        "minutes_pdf": seen_through_lookup(can_view_meeting),
     }
     lookup_field = "public_id"
     lookup_url_kwarg = "meeting_id"
@@ -155,7 +160,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         if found is None:
             raise invalid("team", "There is no team with this id.")
         created = services.meetings_plan(
-            team=found, by=_person(request), weeks=body.validated_data["weeks"]
+            team=found, by=person(request), weeks=body.validated_data["weeks"]
         )
         fresh = Meeting.objects.filter(pk__in=[m.pk for m in created]).select_related(
             "team", "agreement"
@@ -180,7 +185,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         version = changes.pop("version")
         services.meeting_update(
             meeting=meeting,
-            by=_person(request),
+            by=person(request),
             expected_version=version,
             identifier_override=changes.pop("identifier_override", None),
             changes=changes,
@@ -200,7 +205,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         data = body.validated_data
         services.meeting_reschedule(
             meeting=meeting,
-            by=_person(request),
+            by=person(request),
             starts_at=data["starts_at"],
             minutes=data.get("minutes"),
             expected_version=data.get("version"),
@@ -213,7 +218,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         """Call the meeting off (the team leader); its waiting items move to the next one.
         Safe to repeat."""
         meeting = self.get_object()
-        services.meeting_cancel(meeting=meeting, by=_person(request))
+        services.meeting_cancel(meeting=meeting, by=person(request))
         return Response(self._detail(meeting))
 
     @extend_schema(request=None, responses={200: MeetingDetailSerializer, 409: LOCKED})
@@ -221,7 +226,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     def start(self, request: Request, meeting_id: str) -> Response:
         """Mark the meeting in progress. Safe to repeat."""
         meeting = self.get_object()
-        services.meeting_start(meeting=meeting, by=_person(request))
+        services.meeting_start(meeting=meeting, by=person(request))
         return Response(self._detail(meeting))
 
     @extend_schema(request=MeetingCompleteInput, responses={200: MeetingDetailSerializer})
@@ -234,7 +239,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         body.is_valid(raise_exception=True)
         services.meeting_complete(
             meeting=meeting,
-            by=_person(request),
+            by=person(request),
             minutes_text=body.validated_data.get("minutes_text"),
             identifier_override=body.validated_data.get("identifier_override"),
         )
@@ -288,8 +293,8 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         user = request.user
         submitted = services.agenda_item_submit(
             meeting=meeting,
-            by=_person(request),
-            case=_case_named(user, data.pop("case", None)),
+            by=person(request),
+            case=case_named(user, data.pop("case", None)),
             tib_entry=visible_target(user, TIBEntry, data.pop("tib_entry", None), "tib_entry"),
             chain_analysis=visible_target(
                 user, ChainAnalysis, data.pop("chain_analysis", None), "chain_analysis"
@@ -327,7 +332,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             role=body.validated_data["role"],
             member=member_named(meeting, body.validated_data["member"], "member"),
-            by=_person(request),
+            by=person(request),
         )
         return self._roles(meeting)
 
@@ -340,7 +345,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         """Hand the rotating roles to the next members in turn (skipping notified absences) and
         set the agreement of the week. Safe to repeat."""
         meeting = self.get_object()
-        services.roles_rotate(meeting=meeting, by=_person(request))
+        services.roles_rotate(meeting=meeting, by=person(request))
         return self._roles(meeting)
 
     @extend_schema(
@@ -357,7 +362,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             meeting=meeting,
             role=body.validated_data["role"],
             with_member=member_named(meeting, body.validated_data["with_member"], "with_member"),
-            by=_person(request),
+            by=person(request),
         )
         return self._roles(meeting)
 
@@ -382,7 +387,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         meeting = self.get_object()
         body = AttendanceInput(data=request.data)
         body.is_valid(raise_exception=True)
-        by = _person(request)
+        by = person(request)
         member_id = body.validated_data.get("member")
         member = by if member_id is None else member_named(meeting, member_id, "member")
         if body.validated_data["status"] == AttendanceStatus.ABSENT_NOTIFIED:
@@ -416,7 +421,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         data = body.validated_data
         created = services.action_item_add(
             meeting=meeting,
-            by=_person(request),
+            by=person(request),
             owner=member_named(meeting, data["owner"], "owner"),
             description=data["description"],
             agenda_item=item_of(meeting, data.get("agenda_item")),
@@ -443,7 +448,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             raise invalid("agreement", "This agreement is not in use.")
         flag = services.observer_flag_raise(
             meeting=meeting,
-            by=_person(request),
+            by=person(request),
             reason=data["reason"],
             agreement=agreement,
             agenda_item=item_of(meeting, data.get("agenda_item")),

@@ -16,11 +16,13 @@ from rest_framework.views import APIView
 from agendas import services
 from agendas.choices import LocationKind, MeetingRole
 from agendas.models import TeamMeetingSettings
-from agendas.permissions import can_list_meetings
-from cases.serializers import EnumField, Input
+from agendas.permissions import can_plan_meetings
 from consultteam.access import ActionRules
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
+from consultteam.teams.permissions import can_view_team
+from consultteam.web.api import EnumField, Input
+from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 TEAM_ID = OpenApiParameter(
     "team_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The team's id."
@@ -55,7 +57,11 @@ class TeamMeetingSettingsView(APIView):
     for those already planned as well); the team leader only (403)."""
 
     permission_classes = [ActionRules]
-    rules: ClassVar = {"get": can_list_meetings, "patch": can_list_meetings}
+    # The team is found through the caller's teams (404 otherwise); the leader changes them.
+    rules: ClassVar = {
+        "get": seen_through_lookup(can_view_team),
+        "patch": checked_by_service(can_plan_meetings),
+    }
 
     def _team(self, request: Request, team_id: str) -> Team:
         team = Team.objects.visible_to(request.user).filter(public_id=team_id).first()

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from agendas.choices import MeetingStatus
 from agendas.models import Meeting
-from cases.services.common import apply_changes, refuse, save_valid
 from consultteam.errors import Conflict
 from consultteam.teams.models import Membership, Team
+from consultteam.writes import apply_changes, refuse, save_valid
 
 __all__ = [
     "apply_changes",

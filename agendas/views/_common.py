@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
-from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.teams.models import Membership
+from consultteam.web import person
 
 __all__ = [
     "back_to",

@@ -47,10 +47,10 @@ from agendas.views._common import (
 )
 from agendas.views.meetings import detail_page
 from agendas.views.run import run_page
-from cases.forms import PageForm
-from cases.views._attempt import attempt
 from consultteam.accounts.models import User
 from consultteam.plural import counted
+from consultteam.web.attempt import attempt
+from consultteam.web.forms import PageForm
 
 
 def _day(meeting: Meeting) -> str:

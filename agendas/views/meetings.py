@@ -57,13 +57,13 @@ from agendas.views._common import (
     visible_meeting,
 )
 from cases.models import Case
-from cases.views._attempt import attempt
-from cases.views._common import member_teams
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.plural import counted
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_lead_team
+from consultteam.web.attempt import attempt
+from consultteam.web.pages import member_teams
 
 UPCOMING = 6  # meetings shown ahead, per team
 RECENT = 5  # meetings shown behind, per team

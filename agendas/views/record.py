@@ -19,9 +19,9 @@ from agendas.models import Meeting
 from agendas.pdf import minutes_pdf
 from agendas.selectors import PAST_PAGE, past_meetings
 from agendas.views._common import person, visible_meeting
-from cases.views._common import member_teams
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.web.pages import member_teams
 
 
 @login_required

@@ -49,11 +49,11 @@ from agendas.views._common import (
     visible_item,
     visible_meeting,
 )
-from cases.views._attempt import attempt
-from cases.views._common import is_htmx, varies_with_htmx
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.plural import counted
+from consultteam.web.attempt import attempt
+from consultteam.web.pages import is_htmx, varies_with_htmx
 
 
 def _has_a_part(user: User, meeting: Meeting) -> bool:

@@ -16,8 +16,8 @@ from agendas import services
 from agendas.forms import MeetingSettingsForm
 from agendas.permissions import can_plan_meetings
 from agendas.views._common import person
-from cases.views._attempt import attempt
 from consultteam.teams.models import Team
+from consultteam.web.attempt import attempt
 
 
 @login_required

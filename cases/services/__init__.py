@@ -14,8 +14,6 @@ from cases.services.case import (
     case_update,
 )
 from cases.services.chain import (
-    CHAIN_FIELDS,
-    LINK_FIELDS,
     MAX_LINKS,
     STALE,
     chain_consequence_add,
@@ -50,8 +48,6 @@ from cases.services.tib import (
 
 __all__ = [
     "CASE_FIELDS",
-    "CHAIN_FIELDS",
-    "LINK_FIELDS",
     "MAX_LINKS",
     "STALE",
     "TIB_FIELDS",

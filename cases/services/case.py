@@ -20,10 +20,11 @@ from cases.permissions import (
     can_manage_case_access,
     can_open_case,
 )
-from cases.services.common import apply_changes, first_of_month, not_in_future, refuse, save_valid
+from cases.services.common import first_of_month, not_in_future
 from consultteam.accounts.models import User
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
+from consultteam.writes import apply_changes, refuse, save_valid
 
 # --- Cases --------------------------------------------------------------------------------------
 

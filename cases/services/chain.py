@@ -18,6 +18,11 @@ from cases.choices import (
     Vulnerability,
 )
 from cases.models import (
+    CHAIN_FIELDS,
+    CHAIN_TEXT_FIELDS,
+    CONSEQUENCE_TEXT_FIELDS,
+    LINK_FIELDS,
+    LINK_TEXT_FIELDS,
     Case,
     ChainAnalysis,
     ChainAnalysisUserObjectPermission,
@@ -30,12 +35,13 @@ from cases.permissions import (
     can_start_chain,
 )
 from cases.services.citations import CITATION_FIELDS, cite
-from cases.services.common import apply_changes, not_in_future, refuse, save_valid
+from cases.services.common import not_in_future
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
 from consultteam.textcheck.services import text_gate
+from consultteam.writes import apply_changes, refuse, save_valid
 
 STALE = (
     "Someone else saved this chain analysis after you opened it (it is now at version "
@@ -46,52 +52,7 @@ STALE = (
 
 # --- Chain analyses -------------------------------------------------------------------------------
 
-CHAIN_FIELDS = (
-    "target_level",
-    "problem_behavior",
-    "behavior_on",
-    "intensity",
-    "prompting_event",
-    "prompting_event_started",
-    "vulnerabilities",
-    "vulnerability_notes",
-    "prevention_plan",
-    "repair",
-    "commitment",
-    "knew_what_was_needed",
-    "knowing_barrier",
-    "was_willing",
-    "willingness_barrier",
-    "thought_occurred",
-    "thought_barrier",
-    "what_got_in_the_way",
-    "problem_solving_plan",
-)
-LINK_FIELDS = (
-    "kind",
-    "description",
-    "intensity",
-    "solution_type",
-    "skill_module",
-    "replacement_behavior",
-)
 MAX_LINKS = 40
-# The free text of each part of the worksheet: what the text checks read on every save.
-CHAIN_TEXT_FIELDS = (
-    "problem_behavior",
-    "prompting_event",
-    "prompting_event_started",
-    "vulnerability_notes",
-    "prevention_plan",
-    "repair",
-    "commitment",
-    "knowing_barrier",
-    "willingness_barrier",
-    "thought_barrier",
-    "what_got_in_the_way",
-    "problem_solving_plan",
-)
-LINK_TEXT_FIELDS = ("description", "replacement_behavior")
 
 
 def _texts(obj: Any, names: Iterable[str]) -> dict[str, str]:
@@ -356,7 +317,7 @@ def chain_consequence_add(
     text_gate(
         obj=consequence,
         team=chain.team,
-        fields={"description": description},
+        fields=_texts(consequence, CONSEQUENCE_TEXT_FIELDS),
         by=by,
         identifier_override=identifier_override,
     )

@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from cases.models import Case, EmergencyAccess
 from cases.permissions import can_open_emergency_access, can_review_emergency_access
-from cases.services.common import refuse, save_valid
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.teams.models import Membership, Role
 from consultteam.textcheck.engine import check_text
+from consultteam.writes import refuse, save_valid
 
 logger = logging.getLogger(__name__)
 

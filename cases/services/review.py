@@ -37,11 +37,11 @@ from cases.permissions import (
 )
 from cases.services.chain import chain_set_status
 from cases.services.citations import cite
-from cases.services.common import refuse, save_valid
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.events import ReviewRequested, announce
 from consultteam.textcheck.services import text_gate
+from consultteam.writes import refuse, save_valid
 
 Item = ChainAnalysis | TIBEntry
 

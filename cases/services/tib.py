@@ -29,11 +29,12 @@ from cases.permissions import (
     can_log_tib,
 )
 from cases.services.citations import CITATION_FIELDS, cite
-from cases.services.common import apply_changes, not_in_future, refuse, save_valid
+from cases.services.common import not_in_future
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
 from consultteam.textcheck.models import TextFlag
 from consultteam.textcheck.services import text_gate
+from consultteam.writes import apply_changes, refuse, save_valid
 
 # --- The TIB log ----------------------------------------------------------------------------------
 

@@ -18,16 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import services
 from cases.charts import tib_weeks_chart
 from cases.choices import MISSED_IN_A_ROW_WARNING, SESSION_MODES, Setting, TIBStatus
-from cases.forms import AttendedForm, CaseOpenForm, add_service_errors
+from cases.forms import AttendedForm, CaseOpenForm
 from cases.models import Case, ChainAnalysis, MissedSessions, TIBEntry
 from cases.permissions import can_change_case, can_open_case, can_write_case_record
 from cases.querysets import co_treated_case_ids
 from cases.selectors import emergency_access_of
-from cases.views._common import member_teams, person, teams_to_open_cases, visible_case
+from cases.views._common import teams_to_open_cases, visible_case
 from cases.views.review import feedback_panels
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.textcheck.services import flags_for_objects
+from consultteam.web import person
+from consultteam.web.forms import add_service_errors
+from consultteam.web.pages import member_teams
 
 
 @dataclass(frozen=True)

@@ -13,22 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import services
 from cases.choices import ChainStatus, ChainSubject
-from cases.forms import (
-    ChainStartForm,
-    ChainStatusForm,
-    ChainWorksheetForm,
-    add_identifier_found,
-    add_service_errors,
-)
+from cases.forms import ChainStartForm, ChainStatusForm, ChainWorksheetForm
 from cases.models import Case
 from cases.permissions import can_change_chain, can_set_chain_status, can_write_case_record
-from cases.views._attempt import attempt
-from cases.views._common import member_teams, person, visible_case, visible_chain
+from cases.views._common import visible_case, visible_chain
 from cases.views.editor import editor_page, editor_url
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Team
 from consultteam.textcheck.services import IdentifierFound
+from consultteam.web import person
+from consultteam.web.attempt import attempt
+from consultteam.web.forms import add_identifier_found, add_service_errors
+from consultteam.web.pages import member_teams
 
 DRAFT_NOTE = (
     "Chain analysis started as a draft. Until you mark it ready for team, only you, the team "

@@ -20,22 +20,17 @@ from django.urls import reverse
 
 from cases.chain_picture import chain_picture
 from cases.choices import ChainKind, ChainStatus, Vulnerability
-from cases.forms import (
-    ChainConsequenceForm,
-    ChainLinkForm,
-    ChainWorksheetForm,
-)
-from cases.models import ChainAnalysis, ChainConsequence, ChainLink
+from cases.forms import ChainConsequenceForm, ChainLinkForm, ChainWorksheetForm
+from cases.models import LINK_FIELDS, ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain, can_set_chain_status
 from cases.selectors import emergency_id
-from cases.services import LINK_FIELDS
-from cases.views._common import is_htmx, retarget, varies_with_htmx
 from cases.views.review import feedback_panel
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.textcheck.models import TextFlag
 from consultteam.textcheck.services import flags_for_objects
+from consultteam.web.pages import is_htmx, retarget, varies_with_htmx
 
 # The author's own moves; presenting and reviewing belong to the meeting.
 STATUS_MOVES = {

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cases import services
 from cases.forms import ChainLinkForm, LinkMoveForm, VersionForm
-from cases.models import ChainAnalysis, ChainConsequence, ChainLink
+from cases.models import CONSEQUENCE_FIELDS, ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import can_change_chain
-from cases.views._attempt import attempt
-from cases.views._common import person, visible_chain
+from cases.views._common import visible_chain
 from cases.views.editor import (
     ConsequenceItem,
     LinkItem,
@@ -29,6 +28,8 @@ from cases.views.editor import (
 )
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
+from consultteam.web import person
+from consultteam.web.attempt import attempt
 
 
 def _editable(request: HttpRequest, chain_id: uuid.UUID) -> tuple[User, ChainAnalysis]:
@@ -202,10 +203,8 @@ def chain_consequence_add(request: HttpRequest, chain_id: uuid.UUID) -> HttpResp
             chain=chain,
             by=user,
             expected_version=data["version"],
-            description=data["description"],
-            timing=data["timing"],
-            locus=data["locus"],
             identifier_override=data.get("identifier_override") or None,
+            **{name: data[name] for name in CONSEQUENCE_FIELDS},
         ),
     )
     if added.done:

@@ -39,11 +39,11 @@ from cases.permissions import (
     can_resubmit_review,
     can_take_review_step,
 )
-from cases.views._attempt import attempt
-from cases.views._common import person
 from consultteam.accounts.models import User
 from consultteam.errors import DomainError
 from consultteam.teams.models import OVERSEER_ROLES, Membership
+from consultteam.web import person
+from consultteam.web.attempt import attempt
 
 Item = ChainAnalysis | TIBEntry
 

@@ -16,13 +16,16 @@ from django.views.decorators.http import require_http_methods
 
 from cases import services
 from cases.choices import Actor
-from cases.forms import TIBForm, add_identifier_found, add_service_errors
+from cases.forms import TIBForm
 from cases.models import Case
 from cases.permissions import can_write_case_record
-from cases.views._common import member_teams, person, visible_case
+from cases.views._common import visible_case
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
 from consultteam.textcheck.services import IdentifierFound
+from consultteam.web import person
+from consultteam.web.forms import add_identifier_found, add_service_errors
+from consultteam.web.pages import member_teams
 
 # The last two: what the entry draws on, as codes, which the service checks (citations.py).
 TIB_FIELDS = (

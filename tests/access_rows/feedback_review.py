@@ -1,4 +1,4 @@
-"""Access rows for feedback and review (cases/views/review.py, cases/review_api.py) and the
+"""Access rows for feedback and review (cases/views/review.py, cases/api/review.py) and the
 reference pages that list what cites an assumption or agreement.
 
 In the world, tara_chain_ready is Tara's analysis shared with the team, tara_chain_draft her

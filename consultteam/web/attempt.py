@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 
-from cases.forms import PageForm, add_identifier_found, add_service_errors
 from consultteam.errors import Conflict
 from consultteam.textcheck.services import IdentifierFound
+from consultteam.web.forms import PageForm, add_identifier_found, add_service_errors
 
 T = TypeVar("T")
 

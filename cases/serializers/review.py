@@ -8,7 +8,9 @@ from typing import Any
 from rest_framework import serializers
 
 from cases.models import FEEDBACK_TEXT, Feedback, FeedbackKind, ReviewRequest, ReviewStatus
-from cases.serializers import CitedCodes, EnumField, Input, PersonSerializer
+from cases.serializers.cases import PersonSerializer
+from cases.serializers.fields import CitedCodes
+from consultteam.web.api import EnumField, Input
 
 
 class _CodesField(serializers.ListField):

@@ -1,8 +1,9 @@
 """Feedback and reviews in the API.
 
-Thin, like cases/api.py: lists start from `visible_to` (an outsider never sees a row; a review
-they may not see answers 404), each action has its rule in `rules`, and every write goes through
-`cases.services`, which re-checks it. A step that does not fit the review's status answers 409.
+Thin, like the rest of cases/api/: lists start from `visible_to` (an outsider never sees a
+row; a review they may not see answers 404), each action has its rule in `rules`, and every
+write goes through `cases.services`, which re-checks it. A step that does not fit the review's
+status answers 409.
 Lists are newest first with a cursor, and their query count does not grow with the rows.
 """
 
@@ -13,19 +14,23 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import services
+from cases.api.common import active_person
 from cases.models import ChainAnalysis, Feedback, ReviewRequest, TIBEntry
 from cases.permissions import (
+    can_give_feedback,
     can_list_feedback,
+    can_request_review,
     can_resubmit_review,
     can_take_review_step,
 )
-from cases.review_serializers import (
+from cases.serializers import with_citations
+from cases.serializers.review import (
     FeedbackContentInput,
     FeedbackGiveInput,
     FeedbackSerializer,
@@ -33,21 +38,15 @@ from cases.review_serializers import (
     ReviewSerializer,
     ReviewStepSerializer,
 )
-from cases.serializers import with_citations
 from consultteam.access import ActionRules, AnyUser
-from consultteam.accounts.models import User
 from consultteam.pagination import NewestFirst
+from consultteam.web.api import invalid, person
+from consultteam.web.rules import checked_by_service
 
 REFUSED = OpenApiResponse(description="You can see it, but you cannot take this step.")
 OUT_OF_STEP = OpenApiResponse(
     description="The review is not at the step this follows (someone took it first): reload."
 )
-
-
-def _person(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # ActionRules let only active, signed-in people this far
-    return user
 
 
 def _item_named(user: AnyUser, data: dict[str, Any]) -> ChainAnalysis | TIBEntry:
@@ -64,7 +63,7 @@ def _item_named(user: AnyUser, data: dict[str, Any]) -> ChainAnalysis | TIBEntry
         found = entries.filter(public_id=data["tib_entry"]).first()
         field = "tib_entry"
     if found is None:
-        raise serializers.ValidationError({field: ["There is no such item."]})
+        raise invalid(field, "There is no such item.")
     return found
 
 
@@ -86,8 +85,8 @@ class FeedbackViewSet(viewsets.GenericViewSet[Feedback]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_feedback,
-        # The item comes in the body: feedback_give checks can_give_feedback against it.
-        "create": can_list_feedback,
+        # The item comes in the body.
+        "create": checked_by_service(can_give_feedback),
     }
     pagination_class = NewestFirst
 
@@ -108,7 +107,7 @@ class FeedbackViewSet(viewsets.GenericViewSet[Feedback]):
         item = _item_named(request.user, data)
         data.pop("chain_analysis", None)
         data.pop("tib_entry", None)
-        feedback = services.feedback_give(by=_person(request), item=item, **data)
+        feedback = services.feedback_give(by=person(request), item=item, **data)
         fresh = self.get_queryset().get(pk=feedback.pk)
         return Response(FeedbackSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -123,8 +122,8 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
     permission_classes = [ActionRules]
     rules: ClassVar = {
         "list": can_list_feedback,
-        # The item comes in the body: review_request checks can_request_review against it.
-        "create": can_list_feedback,
+        # The item comes in the body.
+        "create": checked_by_service(can_request_review),
         "start": can_take_review_step,
         "revise": can_take_review_step,
         "sign_off": can_take_review_step,
@@ -155,12 +154,8 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         item = _item_named(request.user, data)
-        reviewer = User.objects.filter(public_id=data["reviewer"], is_active=True).first()
-        if reviewer is None:
-            raise serializers.ValidationError(
-                {"reviewer": ["There is no active person with this id."]}
-            )
-        review = services.review_request(by=_person(request), item=item, reviewer=reviewer)
+        reviewer = active_person(data["reviewer"], "reviewer")
+        review = services.review_request(by=person(request), item=item, reviewer=reviewer)
         return Response(self._fresh(review), status=status.HTTP_201_CREATED)
 
     def _step_answer(self, review: ReviewRequest, feedback: Feedback | None) -> Response:
@@ -175,7 +170,7 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
     def start(self, request: Request, review_id: uuid.UUID) -> Response:
         """The reviewer takes up a requested review."""
         review = self.get_object()
-        services.review_start(review=review, by=_person(request))
+        services.review_start(review=review, by=person(request))
         return self._step_answer(review, None)
 
     @extend_schema(
@@ -191,7 +186,7 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.setdefault("suggestion", "")
-        feedback = services.review_request_revision(review=review, by=_person(request), **data)
+        feedback = services.review_request_revision(review=review, by=person(request), **data)
         return self._step_answer(review, feedback)
 
     @extend_schema(
@@ -206,7 +201,7 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
         body = FeedbackContentInput(data=request.data)
         body.is_valid(raise_exception=True)
         feedback = services.review_sign_off(
-            review=review, by=_person(request), **body.validated_data
+            review=review, by=person(request), **body.validated_data
         )
         return self._step_answer(review, feedback)
 
@@ -217,7 +212,7 @@ class ReviewViewSet(viewsets.GenericViewSet[ReviewRequest]):
     def resubmit(self, request: Request, review_id: uuid.UUID) -> Response:
         """The author sends the revised item back to the same reviewer."""
         review = self.get_object()
-        services.review_resubmit(review=review, by=_person(request))
+        services.review_resubmit(review=review, by=person(request))
         return self._step_answer(review, None)
 
 

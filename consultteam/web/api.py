@@ -1,0 +1,97 @@
+"""What every app's API shares: request bodies that refuse unknown names, enums published by
+name in the schema, a 400 on one field, a row named by its public id, and the answer a refusal
+gets in the schema. The views' rules themselves are `consultteam.access.ActionRules`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import QuerySet
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from consultteam.web import person
+
+__all__ = [
+    "REFUSED",
+    "UUID_PATTERN",
+    "EnumField",
+    "Input",
+    "invalid",
+    "one_named",
+    "path_uuid",
+    "person",
+]
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+REFUSED = OpenApiResponse(description="You can see it, but your role cannot make this change.")
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice among a `TextChoices` class, published in the schema as one named enum
+    (`CaseStatusEnum`, `ChainKindEnum`...). Several vocabularies share a field name (`status`,
+    `kind`); without a name of their own the schema generator could only guess one."""
+
+    def __init__(self, vocabulary: type[models.TextChoices], **options: Any) -> None:
+        self.vocabulary = vocabulary
+        super().__init__(choices=vocabulary.choices, **options)
+
+
+# drf-spectacular's registering __init_subclass__ carries no annotations.
+class EnumFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = EnumField
+
+    def get_name(self) -> str:
+        return f"{self.target.vocabulary.__name__}Enum"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        vocabulary = self.target.vocabulary
+        return {
+            "type": "string",
+            "enum": list(vocabulary.values),
+            "description": "\n".join(f"* `{code}` - {label}" for code, label in vocabulary.choices),
+        }
+
+
+class Input(serializers.Serializer[dict[str, Any]]):
+    """A request body. Names it does not know are refused, never silently ignored."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field cannot be set here."] for name in unknown}
+                )
+        validated: dict[str, Any] = super().to_internal_value(data)
+        return validated
+
+
+def invalid(field: str, message: str) -> serializers.ValidationError:
+    """A 400 that says what is wrong with one field of the body."""
+    return serializers.ValidationError({field: [message]})
+
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def one_named(rows: QuerySet[Row], public_id: uuid.UUID | str, *, field: str, what: str) -> Row:
+    """The row of ``rows`` a request body names by its public id, else 400 on ``field``
+    ("There is no <what> with this id."). Given rows scoped by `visible_to`, a row the caller
+    may not see is answered exactly like one that does not exist."""
+    found = rows.filter(public_id=public_id).first()
+    if found is None:
+        raise invalid(field, f"There is no {what} with this id.")
+    return found
+
+
+def path_uuid(name: str, description: str) -> OpenApiParameter:
+    """A public id in the path, for the schema."""
+    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
