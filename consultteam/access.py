@@ -107,15 +107,6 @@ def granted(
     return union_of(*grant_parts(person, user_perm_model, group_perm_model, codenames))
 
 
-def found_in_visible_to(user: AnyUser, obj: Any) -> bool:
-    """The rule of a read whose only condition is seeing the object, for views whose queryset
-    is `visible_to(user)`: `get_object` found the object there (an outsider already got 404),
-    so asking the database again whether ``user`` sees it would only repeat the same query.
-    Never use it on a view whose queryset is not scoped by `visible_to`; the access matrix
-    (an outsider must get 404) holds every route to that."""
-    return obj is not None and is_active_person(user)
-
-
 class ActionRules(BasePermission):
     """Deny by default. A view maps each action (a ViewSet action, or the lower-case HTTP
     method on a plain APIView) to the predicate that lets a request through:
