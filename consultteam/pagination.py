@@ -16,3 +16,10 @@ class NewestFirst(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class NewestFirstInTime(NewestFirst):
+    """Newest first by the time a row records (`at`), ties by id: for the audit trail, which is
+    filtered by a period of `at`, so one index serves the filter and the order together."""
+
+    ordering = ("-at", "-id")
