@@ -39,7 +39,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,21 +374,15 @@ def visibility(client: Any, s: Subjects, keys: dict[str, str], n: int, w: int,
         )
 
 
-def instructions(targets: list[str], requests: int, warmup: int, jobs: int,
-                 lines: list[str]) -> None:  # fmt: skip
+def instructions(targets: list[str], requests: int, lines: list[str]) -> None:
     from bench import instructions as counting
 
-    print(f"\nInstructions per request (callgrind; {requests} requests against none, after "
-          f"the same warm-up; {jobs} at a time)")  # fmt: skip
-    env = dict(os.environ)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        base = pool.submit(counting.count, None, 0, warmup, env)
-        runs = {t: pool.submit(counting.count, t, requests, warmup, env) for t in targets}
-        baseline = base.result()
-        per_request = {t: (run.result() - baseline) / requests for t, run in runs.items()}
-    for target, count in per_request.items():
-        twin = per_request.get(f"stock-{target}")
-        against = f"  ({count / twin:.2f}x its stock twin's {twin / 1e6:.2f}M)" if twin else ""
+    print(f"\nInstructions per request (callgrind, {requests} requests each after 5 warm-up)")
+    counted = counting.count(targets, requests, 5, dict(os.environ))
+    per_request = {target: n / requests for target, n in counted.items()}
+    for target in targets:
+        count, twin = per_request[target], per_request.get(f"stock-{target}")
+        against = f" ({count / twin:.2f}x its stock twin's {twin / 1e6:.2f}M)" if twin else ""
         print(f"  {target:16} {count / 1e6:6.2f}M{against}")
         limit = INSTRUCTIONS_M.get(target)
         if limit is not None:
@@ -397,8 +390,8 @@ def instructions(targets: list[str], requests: int, warmup: int, jobs: int,
                 f"{verdict(count <= limit * 1e6)}  instructions per request, {target}: "
                 f"{count / 1e6:.2f}M (target <= {limit}M){against}"
             )
-        else:
-            lines.append(f"INFO  instructions per request, {target}: {count / 1e6:.2f}M")
+        elif not target.startswith("stock-"):
+            lines.append(f"INFO  instructions per request, {target}: {count / 1e6:.2f}M{against}")
 
 
 def http(s: Subjects, keys: dict[str, str], args: argparse.Namespace, lines: list[str]) -> None:
@@ -452,12 +445,12 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn run")
     parser.add_argument(
         "--instructions",
-        default="thin,caseload,stock-caseload,chain,stock-chain",
+        default="thin,caseload,stock-caseload,chain,stock-chain,agenda,stock-agenda,tib,"
+        "stock-tib,audit,stock-audit",
         help="targets to count under callgrind (bench/instructions.py), comma-separated; "
         "empty to skip. Also: agenda, tib, audit and their stock-<name>",
     )
     parser.add_argument("--instruction-requests", type=int, default=20)
-    parser.add_argument("--instruction-jobs", type=int, default=2, help="callgrind runs at once")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the database bench/seed.py filled.")
@@ -485,7 +478,7 @@ def main() -> None:
     deep_pages(client, s, keys, n, w, lines)
     visibility(client, s, keys, n, w, lines)
     if targets := [t for t in args.instructions.split(",") if t]:
-        instructions(targets, args.instruction_requests, 5, args.instruction_jobs, lines)
+        instructions(targets, args.instruction_requests, lines)
     if not args.no_http:
         http(s, keys, args, lines)
 

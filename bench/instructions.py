@@ -1,20 +1,23 @@
 """Instructions per request, counted by valgrind's callgrind: stable where wall time is not.
 
-bench/api.py runs this module under callgrind once with no measured requests and once per
-target with ``--requests N``; every run first does the same set-up and the same warm-up (every
-target asked ``--warmup`` times), so the difference of two runs' totals, divided by N, is what
-N more requests of that target cost this process: Django, DRF, psycopg and our code, without
-the database server's work (another process) and without the interpreter's start.
+bench/api.py runs this module once under callgrind with instrumentation off
+(``--instr-atstart=no``): the interpreter's start, Django's set-up and every warm-up run
+uncounted. For each target in turn the process warms it up, then asks callgrind (through
+``callgrind_control``, on its own process id) to zero its counters and count, sends the
+measured requests, stops counting and dumps the counts to a file named after the target. The
+total of that dump divided by the number of requests is what one request costs this process:
+Django, DRF, psycopg and our code, without the database server's work (another process).
 
-    valgrind --tool=callgrind --callgrind-out-file=out python -m bench.instructions \\
-        --target caseload --requests 20
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=<folder>/out \\
+        python -m bench.instructions --targets thin,caseload --requests 20
 
-Run only by bench/api.py (it reads the totals); needs the database bench/seed.py filled.
+Run by bench/api.py (it reads the dumps); needs the database bench/seed.py filled.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -23,56 +26,70 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_TOTALS = re.compile(r"^(?:totals|summary):\s+(\d+)", re.M)
+_TOTALS = re.compile(r"^totals:\s+(\d+)", re.M)
+_TRIGGER = re.compile(r"^desc: Trigger: dump (\S+)", re.M)
 
 
-def count(target: str | None, requests: int, warmup: int, env: dict[str, str]) -> int:
-    """Instructions of one run of this module under callgrind (``target`` None: warm-up only)."""
+def count(targets: list[str], requests: int, warmup: int, env: dict[str, str]) -> dict[str, int]:
+    """Instructions of ``requests`` requests of each target, by target (one callgrind run)."""
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "callgrind.out"
         command = [
-            "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-            sys.executable, "-m", "bench.instructions", "--warmup", str(warmup),
-            "--target", target or "", "--requests", str(requests if target else 0),
+            "valgrind", "--tool=callgrind", "--instr-atstart=no",
+            f"--callgrind-out-file={folder}/out", sys.executable, "-m", "bench.instructions",
+            "--targets", ",".join(targets), "--requests", str(requests),
+            "--warmup", str(warmup),
         ]  # fmt: skip
-        # A fixed hash seed: dicts and sets iterate alike in every run, so runs differ only by
-        # the requests counted.
+        # A fixed hash seed: the same run counts the same, whatever the seed would have been.
         run_env = dict(env, PYTHONHASHSEED="0")
         subprocess.run(command, cwd=ROOT, env=run_env, check=True, capture_output=True)
-        found = _TOTALS.search(out.read_text(encoding="utf-8", errors="replace"))
-        if found is None:
-            raise SystemExit(f"no totals in callgrind's output for {target!r}")
-        return int(found.group(1))
+        counted: dict[str, int] = {}
+        for dump in Path(folder).glob("out*"):
+            text = dump.read_text(encoding="utf-8", errors="replace")
+            trigger, totals = _TRIGGER.search(text), _TOTALS.search(text)
+            if trigger and totals:
+                counted[trigger.group(1)] = int(totals.group(1))
+    missing = set(targets) - set(counted)
+    if missing:
+        raise SystemExit(f"callgrind dumped no counts for {sorted(missing)}")
+    return counted
+
+
+def _callgrind(*arguments: str) -> None:
+    """Ask the callgrind this process runs under to do something (it answers when done)."""
+    subprocess.run(
+        ["callgrind_control", *arguments, str(os.getpid())], check=True, capture_output=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", default="")
-    parser.add_argument("--requests", type=int, default=0)
+    parser.add_argument("--targets", required=True)
+    parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from bench import api
-
-    api.configure()
     import django
+
+    from bench import api
 
     django.setup()
     from django.test import Client
 
     s = api.pick_subjects()
-    keys = api.keys_of(s)
-    targets = api.instruction_targets(s, keys)
+    every = api.instruction_targets(s, api.keys_of(s))
     client = Client()
-    requests = {name: api.getter(client, url, key) for name, (url, key) in targets.items()}
-    for _ in range(args.warmup):
-        for request in requests.values():
+    for target in args.targets.split(","):
+        url, key = every[target]
+        request = api.getter(client, url, key)
+        for _ in range(args.warmup):
             request()
-    if args.target:
-        request = requests[args.target]
+        _callgrind("--zero")
+        _callgrind("--instr=on")
         for _ in range(args.requests):
             request()
+        _callgrind("--instr=off")
+        _callgrind(f"--dump={target}")
 
 
 if __name__ == "__main__":

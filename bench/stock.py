@@ -64,7 +64,7 @@ class StockCaseList(generics.ListAPIView[Case]):
     def get_queryset(self) -> QuerySet[Case]:
         cases = Case.objects.visible_to(self.request.user)
         if self.request.query_params.get("mine") == "true":
-            cases = cases.filter(primary_therapist=self.request.user)
+            cases = cases.filter(primary_therapist_id=self.request.user.pk)
         return cases.select_related("team", "primary_therapist")
 
 

@@ -122,7 +122,10 @@ def with_emergency_access_of(rows: QuerySet[Any], user: AnyUser) -> QuerySet[Any
     detail read asks neither "is the reader on the case's team?" nor "through which access?"
     again before its audit line (docs/performance.md); `emergency_id_of` reads it."""
     if not is_active_person(user):
-        return rows.annotate(reader_emergency_access=Value(None, output_field=UUIDField()))
+        unseen: QuerySet[Any] = rows.annotate(
+            reader_emergency_access=Value(None, output_field=UUIDField())
+        )
+        return unseen
     on_team = team_ids_of(user).filter(team_id=OuterRef("case__team_id"))
     through = (
         EmergencyAccess.objects.active()
@@ -130,12 +133,13 @@ def with_emergency_access_of(rows: QuerySet[Any], user: AnyUser) -> QuerySet[Any
         .order_by("-expires_at")
         .values("public_id")[:1]
     )
-    return rows.annotate(
+    annotated: QuerySet[Any] = rows.annotate(
         reader_emergency_access=Choose(
             When(Exists(on_team), then=Value(None, output_field=UUIDField())),
             default=Subquery(through),
         )
     )
+    return annotated
 
 
 def emergency_id_of(row: Any) -> str:

@@ -12,7 +12,7 @@ class NewestFirst(CursorPagination):
     cursor stays as fast deep into the list as on its first page (docs/performance.md).
     """
 
-    ordering = "-id"
+    ordering: str | tuple[str, ...] = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
