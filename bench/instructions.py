@@ -2,9 +2,11 @@
 
 bench/api.py runs this module once under callgrind with instrumentation off
 (``--instr-atstart=no``): the interpreter's start, Django's set-up and every warm-up run
-uncounted. For each target in turn the process warms it up, then asks callgrind (through
-``callgrind_control``, on its own process id) to zero its counters and count, sends the
-measured requests, stops counting and dumps the counts to a file named after the target. The
+uncounted. Requests go straight to the project's WSGI application, as gunicorn sends them
+(not through the test client). For each target in turn the process warms it up, then asks
+callgrind (through ``callgrind_control``, on its own process id) to zero its counters and
+count, sends the measured requests, stops counting and dumps the counts to a file named after
+the target. The
 total of that dump divided by the number of requests is what one request costs this process:
 Django, DRF, psycopg and our code, without the database server's work (another process).
 
@@ -17,11 +19,13 @@ Run by bench/api.py (it reads the dumps); needs the database bench/seed.py fille
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,38 @@ def _callgrind(*arguments: str) -> None:
     )
 
 
+def wsgi_getter(url: str, key: str) -> Callable[[], None]:
+    """A GET of ``url`` with the token ``key`` straight through the project's WSGI application,
+    as gunicorn calls it: no test client around it (whose signals and request copies would be
+    counted too). Raises if the answer is not 200."""
+    from consultteam.wsgi import application
+
+    path, _, query = url.partition("?")
+    status: list[str] = []
+
+    def start_response(line: str, headers: object, exc_info: object = None) -> None:
+        status.append(line)
+
+    def get() -> None:
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": f"Token {key}",
+            "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        }  # fmt: skip
+        status.clear()
+        body = application(environ, start_response)
+        try:
+            b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+        if not status or not status[0].startswith("200"):
+            raise SystemExit(f"{url} answered {status}")
+
+    return get
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", required=True)
@@ -74,14 +110,11 @@ def main() -> None:
     from bench import api
 
     django.setup()
-    from django.test import Client
-
     s = api.pick_subjects()
     every = api.instruction_targets(s, api.keys_of(s))
-    client = Client()
     for target in args.targets.split(","):
         url, key = every[target]
-        request = api.getter(client, url, key)
+        request = wsgi_getter(url, key)
         for _ in range(args.warmup):
             request()
         _callgrind("--zero")
