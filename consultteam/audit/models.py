@@ -60,9 +60,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             # One team's trail over a period, newest first, as the API filters and pages it
-            # (team, a range of `at`, ordered by -at then -id): the index holds exactly the
-            # filter and the order, so the plan reads the page's rows and stops, whatever the
-            # statistics say (docs/performance.md).
+            # (team, a range of `at`, ordered by -at then -id, the model's own order): the index
+            # holds the filter and the order together, so a plan can read the page's rows in
+            # order and stop, never sorting the period (docs/performance.md).
             models.Index(fields=["team", "-at", "-id"], name="audit_team_at_newest"),
             # One team's trail newest first by id (the trail page).
             models.Index(fields=["team", "-id"], name="audit_team_newest"),
