@@ -27,6 +27,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,8 +78,11 @@ def wsgi_getter(url: str, key: str) -> Callable[[], None]:
     path, _, query = url.partition("?")
     status: list[str] = []
 
-    def start_response(line: str, headers: object, exc_info: object = None) -> None:
+    def start_response(
+        line: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None, /
+    ) -> Callable[[bytes], object]:
         status.append(line)
+        return lambda data: None
 
     def get() -> None:
         environ = {
