@@ -1,4 +1,5 @@
-"""The API's hot paths at scale, against the floor: one run, one database, one line per target.
+"""The API's hot paths at scale, side by side with a stock-DRF twin and the floor: one run, one
+database, one line per target.
 
 Run by hand on a database filled by bench/seed.py (never in the test suite):
 
@@ -9,15 +10,24 @@ For each hot path (the next meeting's agenda, a therapist's caseload, a case's T
 chain analysis with its links, the audit trail of one team over a quarter) it times requests
 through the whole stack (the Django test client: every middleware, token authentication, the
 real view, its audit write, JSON rendering), authenticated as the person who would ask (a
-therapist with a second factor enrolled, or their team leader), next to the floor for the same
-rows (bench/floor.py: raw psycopg + orjson), and prints median, p95 and their ratio. Then page
-150 of a cursor-paginated list against its page 1; the same requests with every `visible_to`
-switched off (the rows are the same: each subject may see everything it asks for); and HTTP
-throughput and p95 at concurrency 8 against gunicorn on loopback, for the API and for a raw
+therapist with a second factor enrolled, or their team leader), in turns with:
+
+- its stock-DRF twin (bench/stock.py: generic views and ModelSerializer over the same
+  `visible_to`, the product's authentication and audit line);
+- its floor (bench/floor.py: the same rows through raw psycopg + orjson; for an audited read,
+  the audit INSERT and its commit as well);
+- the same request with every `visible_to` switched off (each subject may see every row asked).
+
+Then page 150 of a cursor-paginated list against its page 1; instructions per request counted by
+valgrind's callgrind (bench/instructions.py: stable where wall time is not); and HTTP throughput
+and p95 at concurrency 8 against gunicorn on loopback, for the API, its stock twins and a raw
 reference endpoint served by the same gunicorn (bench/http_urls.py, bench-only).
 
-Targets (issue 9): full stack within 4x of the floor; page 150 within 1.3x of page 1; the
-visibility rules add at most 15%; HTTP p95 at most 60 ms at concurrency 8.
+Targets (issue 18, on a 2-core machine): each hot path at most 0.5x its stock twin and within
+4x its floor; a thin authenticated request at most 2.5M instructions, the caseload at most 8M,
+the chain analysis at most 7M; page 150 within 1.3x of page 1; the visibility rules add at
+most 15%; HTTP p95 at most 60 ms at concurrency 8 with at least twice the stock twin's
+throughput.
 """
 
 from __future__ import annotations
@@ -36,15 +46,30 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consultteam.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-elsewhere-0123456789")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-# As in production: a member's API token is refused without a second factor (the bench's
-# people have one), which costs the two-factor middleware its queries on every request.
-os.environ.setdefault("REQUIRE_TWO_FACTOR", "true")
+
+
+def configure() -> None:
+    """The environment of every bench process (this one, and each under callgrind)."""
+    # The product's settings with the bench-only routes: the stock twins and the thin request.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.http_settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-elsewhere-0123456789")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    # As in production: a member's API token is refused without a second factor (the bench's
+    # people have one), which costs the two-factor middleware its work on every request.
+    os.environ.setdefault("REQUIRE_TWO_FACTOR", "true")
+    # The project's package first: it loads the Celery app, which reads the settings, so that
+    # bench/http_settings.py (which imports consultteam.settings) finds the package loaded.
+    import consultteam  # noqa: F401
+
+
+configure()
 
 FLOOR_FACTOR = 4.0
+TWIN_FACTOR = 0.5
+THROUGHPUT_FACTOR = 2.0
+# Instructions per request (millions): the thin request, the caseload, the chain analysis.
+INSTRUCTIONS_M = {"thin": 2.5, "caseload": 8.0, "chain": 7.0}
 DEEP_PAGE_FACTOR = 1.3
 VISIBILITY_OVERHEAD = 0.15
 HTTP_P95_MS = 60.0
@@ -161,50 +186,83 @@ def enrol(user: Any) -> str:
     return key
 
 
+def keys_of(s: Subjects) -> dict[str, str]:
+    """A fresh token each for the therapist and the team leader."""
+    return {"therapist": enrol(s.therapist), "leader": enrol(s.leader)}
+
+
 @dataclass
 class Path_:
+    key: str  # short name: the instruction targets and the HTTP runs use it
     name: str
     url: str
-    key: str
+    twin: str  # the stock-DRF twin's URL (bench/stock.py)
+    token: str
     floor: Callable[[Any], bytes]
 
 
 def hot_paths(s: Subjects, keys: dict[str, str]) -> list[Path_]:
     from bench import floor
 
+    agenda = f"meetings/{s.meeting.public_id}/agenda/"
+    tib = f"tib-entries/?case={s.case.public_id}"
+    chain = f"chain-analyses/{s.chain.public_id}/"
+    audit = f"audit-events/?team={s.team.public_id}&since={s.audit_since}&until={s.audit_until}"
     return [
         Path_(
+            "agenda",
             "agenda of the next meeting",
-            f"/api/v1/meetings/{s.meeting.public_id}/agenda/",
+            f"/api/v1/{agenda}",
+            f"/api/bench/stock/{agenda}",
             keys["therapist"],
             lambda cur: floor.agenda(cur, s.meeting.public_id),
         ),
         Path_(
+            "caseload",
             "a therapist's caseload",
             "/api/v1/cases/?mine=true",
+            "/api/bench/stock/cases/?mine=true",
             keys["therapist"],
             lambda cur: floor.caseload(cur, s.therapist.pk),
         ),
         Path_(
+            "tib",
             "a case's TIB history",
-            f"/api/v1/tib-entries/?case={s.case.public_id}",
+            f"/api/v1/{tib}",
+            f"/api/bench/stock/{tib}",
             keys["therapist"],
             lambda cur: floor.tib_history(cur, s.case.pk),
         ),
         Path_(
+            "chain",
             "a chain analysis with its links",
-            f"/api/v1/chain-analyses/{s.chain.public_id}/",
+            f"/api/v1/{chain}",
+            f"/api/bench/stock/{chain}",
             keys["therapist"],
-            lambda cur: floor.chain(cur, s.chain.public_id),
+            lambda cur: floor.chain(cur, s.chain.public_id, s.therapist.pk),
         ),
         Path_(
+            "audit",
             "audit trail, one team, a quarter",
-            f"/api/v1/audit-events/?team={s.team.public_id}"
-            f"&since={s.audit_since}&until={s.audit_until}",
+            f"/api/v1/{audit}",
+            f"/api/bench/stock/{audit}",
             keys["leader"],
             lambda cur: floor.audit(cur, s.team.pk, s.audit_since, s.audit_until),
         ),
     ]
+
+
+THIN_URL = "/api/bench/thin/"
+
+
+def instruction_targets(s: Subjects, keys: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Every request bench/instructions.py may count, by name: each hot path and its stock twin
+    (``stock-<name>``), and the thin request."""
+    targets = {"thin": (THIN_URL, keys["therapist"])}
+    for hot in hot_paths(s, keys):
+        targets[hot.key] = (hot.url, hot.token)
+        targets[f"stock-{hot.key}"] = (hot.twin, hot.token)
+    return targets
 
 
 def getter(client: Any, url: str, key: str) -> Callable[[], Any]:
@@ -247,56 +305,39 @@ def deep_page_url(client: Any, url: str, key: str, pages: int) -> str:
     return url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=200)
-    parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--http-seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    # As production runs it (Dockerfile, docker-compose.yml): three sync workers.
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn run")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to the database bench/seed.py filled.")
+def side_by_side(client: Any, cursor: Any, s: Subjects, keys: dict[str, str], n: int, w: int,
+                 lines: list[str]) -> None:  # fmt: skip
+    print("Against the stock-DRF twin (same rows, same visible_to; bench/stock.py)")
+    for hot in hot_paths(s, keys):
+        ours, twin = timed_pair(
+            getter(client, hot.url, hot.token), getter(client, hot.twin, hot.token), n, w
+        )
+        ratio = ours.median_ms / twin.median_ms
+        print(f"  {hot.name:34} ours {ours} | stock {twin} | {ratio:5.2f}x")
+        lines.append(
+            f"{verdict(ratio <= TWIN_FACTOR)}  {hot.name}: {ratio:.2f}x its stock-DRF twin "
+            f"({ours.median_ms:.2f} vs {twin.median_ms:.2f} ms median; target <= {TWIN_FACTOR})"
+        )
 
-    import django
+    print("\nFull stack against the floor (raw psycopg + orjson, same rows; audited: + INSERT)")
+    for hot in hot_paths(s, keys):
+        stack, bottom = timed_pair(
+            getter(client, hot.url, hot.token),
+            lambda: hot.floor(cursor),  # noqa: B023 (called at once)
+            n,
+            w,
+        )
+        ratio = stack.median_ms / bottom.median_ms
+        print(f"  {hot.name:34} stack {stack} | floor {bottom} | {ratio:5.1f}x")
+        lines.append(
+            f"{verdict(ratio <= FLOOR_FACTOR)}  {hot.name}: {ratio:.1f}x the floor "
+            f"({stack.median_ms:.2f} vs {bottom.median_ms:.2f} ms median; "
+            f"target <= {FLOOR_FACTOR:.0f}x)"
+        )
 
-    django.setup()
-    import psycopg
-    from django.db import connection
-    from django.test import Client
 
-    from bench import load
-
-    s = pick_subjects()
-    keys = {"therapist": enrol(s.therapist), "leader": enrol(s.leader)}
-    client = Client()
-    raw = psycopg.connect(**connection.get_connection_params())
-    raw.autocommit = True
-    lines: list[str] = []
-    n, w = args.iterations, args.warmup
-    print(f"Subjects: therapist {s.therapist.pk}, leader {s.leader.pk}, team {s.team.pk}, "
-          f"case {s.case.pk}, chain {s.chain.pk}, meeting {s.meeting.pk}")  # fmt: skip
-    print(f"{n} timed requests each after {w} warm-up\n")
-
-    print("Full stack against the floor (raw psycopg + orjson, same rows)")
-    with raw.cursor() as cursor:
-        for hot in hot_paths(s, keys):
-            stack, bottom = timed_pair(
-                getter(client, hot.url, hot.key),
-                lambda: hot.floor(cursor),  # noqa: B023 (called at once)
-                n,
-                w,
-            )
-            ratio = stack.median_ms / bottom.median_ms
-            print(f"  {hot.name:34} stack {stack} | floor {bottom} | {ratio:5.1f}x")
-            lines.append(
-                f"{verdict(ratio <= FLOOR_FACTOR)}  {hot.name}: {ratio:.1f}x the floor "
-                f"({stack.median_ms:.2f} vs {bottom.median_ms:.2f} ms median; "
-                f"target <= {FLOOR_FACTOR:.0f}x)"
-            )
-
+def deep_pages(client: Any, s: Subjects, keys: dict[str, str], n: int, w: int,
+               lines: list[str]) -> None:  # fmt: skip
     print(f"\nPage {DEEP_PAGE} against page 1 (cursor pagination)")
     for label, url, key in [
         ("TIB entries, team leader", "/api/v1/tib-entries/", keys["leader"]),
@@ -308,6 +349,7 @@ def main() -> None:
             deep = deep_page_url(client, url, key, DEEP_PAGE)
         except SystemExit as short:
             print(f"  {label}: skipped ({short})")
+            lines.append(f"FAIL  page {DEEP_PAGE} vs page 1, {label}: not measured ({short})")
             continue
         first, last = timed_pair(getter(client, url, key), getter(client, deep, key), n, w)
         ratio = last.median_ms / first.median_ms
@@ -317,9 +359,12 @@ def main() -> None:
             f"{ratio:.2f}x (target <= {DEEP_PAGE_FACTOR})"
         )
 
+
+def visibility(client: Any, s: Subjects, keys: dict[str, str], n: int, w: int,
+               lines: list[str]) -> None:  # fmt: skip
     print("\nVisibility rules on against off (same requests, same rows)")
     for hot in hot_paths(s, keys):
-        request = getter(client, hot.url, hot.key)
+        request = getter(client, hot.url, hot.token)
         on, off = timed_pair(request, request, n, w, second_within=VisibilityOff)
         extra = on.median_ms / off.median_ms - 1
         print(f"  {hot.name:34} on {on} | off {off} | {extra:+6.1%}")
@@ -328,37 +373,114 @@ def main() -> None:
             f"{extra:+.1%} (target <= +{VISIBILITY_OVERHEAD:.0%})"
         )
 
+
+def instructions(targets: list[str], requests: int, lines: list[str]) -> None:
+    from bench import instructions as counting
+
+    print(f"\nInstructions per request (callgrind, {requests} requests each after 5 warm-up)")
+    counted = counting.count(targets, requests, 5, dict(os.environ))
+    per_request = {target: n / requests for target, n in counted.items()}
+    for target in targets:
+        count, twin = per_request[target], per_request.get(f"stock-{target}")
+        against = f" ({count / twin:.2f}x its stock twin's {twin / 1e6:.2f}M)" if twin else ""
+        print(f"  {target:16} {count / 1e6:6.2f}M{against}")
+        limit = INSTRUCTIONS_M.get(target)
+        if limit is not None:
+            lines.append(
+                f"{verdict(count <= limit * 1e6)}  instructions per request, {target}: "
+                f"{count / 1e6:.2f}M (target <= {limit}M){against}"
+            )
+        elif not target.startswith("stock-"):
+            lines.append(f"INFO  instructions per request, {target}: {count / 1e6:.2f}M{against}")
+
+
+def http(s: Subjects, keys: dict[str, str], args: argparse.Namespace, lines: list[str]) -> None:
+    from bench import load
+
+    print(f"\nHTTP, gunicorn on loopback ({args.workers} workers), concurrency "
+          f"{args.concurrency}, {args.http_seconds:.0f} s each")  # fmt: skip
+    paths = {hot.key: hot for hot in hot_paths(s, keys) if hot.key in ("caseload", "agenda")}
+    targets: list[tuple[str, str, str | None]] = []
+    for key, hot in paths.items():
+        targets += [(f"API: {key}", hot.url, hot.token), (f"stock: {key}", hot.twin, hot.token)]
+    targets.append(("raw reference: caseload", f"/bench/raw/caseload/{s.therapist.pk}/", None))
+    # In turns, a few seconds each, so a burst of load from elsewhere falls on all alike.
+    rounds = 4
+    results = {label: load.LoadResult([], 0, 0.0) for label, _, _ in targets}
+    with load.gunicorn(workers=args.workers) as base:
+        for _ in range(rounds):
+            for label, url, token in targets:
+                results[label] += load.run(
+                    base + url, token, args.concurrency, args.http_seconds / rounds
+                )
+    for label, _, _ in targets:
+        print(f"  {label:26} {results[label]}")
+    for key in paths:
+        ours, twin = results[f"API: {key}"], results[f"stock: {key}"]
+        faster = ours.per_second / twin.per_second if twin.per_second else float("inf")
+        lines.append(
+            f"{verdict(ours.p95_ms <= HTTP_P95_MS and faster >= THROUGHPUT_FACTOR)}  HTTP at "
+            f"concurrency {args.concurrency}, API {key}: p95 {ours.p95_ms:.1f} ms, "
+            f"{ours.per_second:.0f} req/s = {faster:.2f}x its stock twin's "
+            f"{twin.per_second:.0f} req/s (p95 {twin.p95_ms:.1f} ms) "
+            f"(targets: p95 <= {HTTP_P95_MS:.0f} ms, >= {THROUGHPUT_FACTOR:.0f}x)"
+        )
+        if ours.errors or twin.errors:
+            lines.append(f"FAIL  HTTP {key}: {ours.errors} errors, stock {twin.errors}")
+    raw = results["raw reference: caseload"]
+    lines.append(
+        f"INFO  HTTP at concurrency {args.concurrency}, raw reference: caseload: "
+        f"{raw.p95_ms:.1f} ms p95, {raw.per_second:.0f} req/s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--http-seconds", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    # As production runs it (Dockerfile, docker-compose.yml): three sync workers.
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn run")
+    parser.add_argument(
+        "--instructions",
+        default="thin,caseload,stock-caseload,chain,stock-chain,agenda,stock-agenda,tib,"
+        "stock-tib,audit,stock-audit",
+        help="targets to count under callgrind (bench/instructions.py), comma-separated; "
+        "empty to skip. Also: agenda, tib, audit and their stock-<name>",
+    )
+    parser.add_argument("--instruction-requests", type=int, default=20)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the database bench/seed.py filled.")
+
+    import django
+
+    django.setup()
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+
+    s = pick_subjects()
+    keys = keys_of(s)
+    client = Client()
+    raw = psycopg.connect(**connection.get_connection_params())
+    raw.autocommit = True
+    lines: list[str] = []
+    n, w = args.iterations, args.warmup
+    print(f"Subjects: therapist {s.therapist.pk}, leader {s.leader.pk}, team {s.team.pk}, "
+          f"case {s.case.pk}, chain {s.chain.pk}, meeting {s.meeting.pk}")  # fmt: skip
+    print(f"{n} timed requests each after {w} warm-up, pairs in turns\n")
+
+    with raw.cursor() as cursor:
+        side_by_side(client, cursor, s, keys, n, w, lines)
+    deep_pages(client, s, keys, n, w, lines)
+    visibility(client, s, keys, n, w, lines)
+    if targets := [t for t in args.instructions.split(",") if t]:
+        instructions(targets, args.instruction_requests, lines)
     if not args.no_http:
-        print(f"\nHTTP, gunicorn on loopback ({args.workers} workers), concurrency "
-              f"{args.concurrency}, {args.http_seconds:.0f} s each")  # fmt: skip
-        targets: list[tuple[str, str, str | None]] = [
-            ("API: caseload", "/api/v1/cases/?mine=true", keys["therapist"]),
-            ("API: agenda", f"/api/v1/meetings/{s.meeting.public_id}/agenda/", keys["therapist"]),
-            ("raw reference: caseload", f"/bench/raw/caseload/{s.therapist.pk}/", None),
-        ]
-        # In turns, a few seconds each, so a burst of load from elsewhere falls on all alike.
-        rounds = 4
-        results = {label: load.LoadResult([], 0, 0.0) for label, _, _ in targets}
-        with load.gunicorn(workers=args.workers) as base:
-            for _ in range(rounds):
-                for label, url, token in targets:
-                    results[label] += load.run(
-                        base + url, token, args.concurrency, args.http_seconds / rounds
-                    )
-        for label, _, token in targets:
-            result = results[label]
-            print(f"  {label:26} {result}")
-            if token is not None:
-                lines.append(
-                    f"{verdict(result.p95_ms <= HTTP_P95_MS)}  HTTP p95 at concurrency "
-                    f"{args.concurrency}, {label}: {result.p95_ms:.1f} ms, "
-                    f"{result.per_second:.0f} req/s (target <= {HTTP_P95_MS:.0f} ms)"
-                )
-            else:
-                lines.append(
-                    f"INFO  HTTP at concurrency {args.concurrency}, {label}: "
-                    f"{result.p95_ms:.1f} ms p95, {result.per_second:.0f} req/s"
-                )
+        http(s, keys, args, lines)
 
     print("\nTargets")
     for line in lines:

@@ -1,5 +1,6 @@
 """The physical floor of each hot path: the same rows the API answers with, read with raw SQL
-through psycopg and encoded with orjson, with no framework, no permission check and no audit.
+through psycopg and encoded with orjson, with no framework and no permission check; an audited
+read (the chain analysis) writes its one audit line and commits it, as the API must.
 
 The API must stay within a small multiple of this (bench/api.py). The SQL names the same
 columns the serializers publish, in the same order and with the same limit, so the two do the
@@ -9,6 +10,7 @@ same work in the database and differ only in what the framework adds.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,8 +51,9 @@ ORDER BY e.id DESC LIMIT %s
 """
 
 CHAIN = """
-SELECT ch.id AS pk, ch.public_id AS id, t.public_id AS team, c.public_id AS "case",
-       c.code AS case_code, a.public_id AS author, a.display_name AS author_name, ch.subject,
+SELECT ch.id AS pk, ch.team_id AS team_pk, ch.public_id AS id, t.public_id AS team,
+       c.public_id AS "case", c.code AS case_code, a.public_id AS author,
+       a.display_name AS author_name, ch.subject,
        ch.kind, ch.target_level, ch.problem_behavior, ch.behavior_on, ch.intensity, ch.status,
        ch.version, ch.prompting_event, ch.prompting_event_started, ch.vulnerabilities,
        ch.vulnerability_notes, ch.prevention_plan, ch.repair, ch.commitment,
@@ -67,6 +70,12 @@ CHAIN_LINKS = """
 SELECT public_id AS id, position, kind, description, intensity, solution_type, skill_module,
        replacement_behavior
 FROM cases_chainlink WHERE chain_id = %s ORDER BY position
+"""
+# A detail read of a clinical record is audited: the floor writes the same line and commits it.
+AUDIT_VIEW = """
+INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, team_id, fields,
+                              request_id, ip, emergency_access)
+VALUES (now(), %s, 'VIEW', 'cases.chainanalysis', %s, %s, '[]', %s, '127.0.0.1', '')
 """
 CHAIN_CONSEQUENCES = """
 SELECT public_id AS id, description, timing, locus
@@ -117,11 +126,15 @@ def tib_history(cursor: Any, case_id: int) -> bytes:
     return orjson.dumps({"results": _rows(cursor, TIB_HISTORY, [case_id, PAGE])})
 
 
-def chain(cursor: Any, chain_public_id: Any) -> bytes:
+def chain(cursor: Any, chain_public_id: Any, reader_id: int) -> bytes:
+    """The analysis, its links and consequences, and the audit line of the read, committed (the
+    cursor's connection is in autocommit, so the INSERT is its own transaction, as in the API)."""
     (found,) = _rows(cursor, CHAIN, [chain_public_id])
     pk = found.pop("pk")
+    team = found.pop("team_pk")
     found["links"] = _rows(cursor, CHAIN_LINKS, [pk])
     found["consequences"] = _rows(cursor, CHAIN_CONSEQUENCES, [pk])
+    cursor.execute(AUDIT_VIEW, [reader_id, str(chain_public_id), team, uuid.uuid4().hex])
     return orjson.dumps(found)
 
 

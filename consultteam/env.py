@@ -120,9 +120,7 @@ def database(name: str, *, sqlite_default: Path) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
-        # Reuse connections for a minute; health checks drop broken ones before use.
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
+        # How long a connection is kept is the settings' choice (DATABASE_CONN_MAX_AGE).
     }
 
 

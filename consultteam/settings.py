@@ -84,14 +84,17 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "consultteam.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The session, CSRF, authentication, messages and session-limit middleware, each skipped
+    # for an API call that carries no session cookie (a token client), which needs none of
+    # them; a browser's session calling the API passes them all (consultteam/pages_only.py).
+    "consultteam.pages_only.SessionForPages",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "consultteam.pages_only.CsrfForPages",
+    "consultteam.pages_only.AuthenticationForPages",
     "consultteam.audit.middleware.AuditContextMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "consultteam.pages_only.MessagesForPages",
     # Ends idle and overlong sessions; needs the user, the audit context and messages.
-    "consultteam.accounts.middleware.SessionLimitsMiddleware",
+    "consultteam.pages_only.SessionLimitsForPages",
     # After the session limits (an expired session is anonymous by then): holds a person who
     # owes a second factor, or must enrol one, to the two-factor pages.
     "consultteam.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -127,7 +130,7 @@ DATABASES = {
 }
 # On PostgreSQL, a query text seen this many times on a connection is prepared: planned once and
 # the plan reused. The visibility rules are compiled to one stable text per shape
-# (consultteam/access.py), so their planning (0.5 to 1.5 ms a request) is paid once per
+# (consultteam/compiled.py), so their planning (0.5 to 1.5 ms a request) is paid once per
 # connection (docs/performance.md). It needs server-side parameters; 0 turns both off, as a
 # pooler in transaction mode (PgBouncer) requires.
 DATABASE_PREPARE_AFTER = env.integer("DATABASE_PREPARE_AFTER", 5, minimum=0)
@@ -136,6 +139,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
         "server_side_binding": True,
         "prepare_threshold": DATABASE_PREPARE_AFTER,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each gunicorn sync worker serves one request at a time and keeps its connection for this
+    # many seconds (0: a new one per request). No health check (`CONN_HEALTH_CHECKS`): it is a
+    # `SELECT 1` round trip before every request, and it buys nothing here. Django already
+    # closes, at the end of a request, a connection that raised a database error, and one
+    # past its age; a connection dropped while idle (a database restart) fails the one request
+    # that finds it broken, which closes it, and the next request opens a fresh one.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in -----------------------------------------------------------------------

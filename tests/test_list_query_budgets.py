@@ -140,8 +140,13 @@ BUDGETS: dict[str, Budget] = {
     ),
     "api-meeting-agenda": Budget(
         "tara",
-        3,
-        [TOKEN, "2. the meeting (visible_to, which also answers the rule)", "3. its items, joined"],
+        4,
+        [
+            TOKEN,
+            "2. the meeting (visible_to, which also answers the rule)",
+            "3. its items, with case, TIB entry, analysis and where they came from, joined",
+            "4. the submitters of those items, by key (not a join: see agenda_items_of)",
+        ],
         kwargs=lambda w: {"meeting_id": w.meeting.public_id},
     ),
     "api-meeting-attendance": Budget(
@@ -330,3 +335,34 @@ def test_list_query_budget(data, django_assert_num_queries, route, page_size, ex
     with django_assert_num_queries(budget.queries, info="\n".join(budget.why)):
         response = client.get(url, params)
     assert response.status_code == 200, response.content
+
+
+# --- The hot paths' detail reads (docs/performance.md) -------------------------------------------
+# The lists among the hot paths (the agenda, the caseload, a case's TIB history and the team
+# leader's TIB list, the audit trail) are in BUDGETS above; a detail read is audited, so its
+# budget includes the audit line's INSERT.
+
+
+@pytest.mark.parametrize("links", [1, 12], ids=["few-links", "many-links"])
+def test_chain_analysis_detail_query_budget(data, django_assert_num_queries, links):
+    chain = data.tara_chain_draft
+    ChainLink.objects.bulk_create(
+        ChainLink(chain=chain, position=10 + i, kind=LinkKind.THOUGHT, description=f"Step {i}.")
+        for i in range(links)
+    )
+    _, key = api_token_issue(user=data.tara, name="budget")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    url = f"/api/v1/chain-analyses/{chain.public_id}/"
+    assert client.get(url).status_code == 200  # warm-up: records the token's use
+    why = [
+        TOKEN,
+        "2. the analysis (visible_to) with team, case and author, and in the same statement",
+        "   whether the reader reads it through an emergency access (for the audit line)",
+        "3. its cited assumptions, 4. its cited agreements",
+        "5. its links, 6. its consequences",
+        "7. the audit line (INSERT)",
+    ]
+    with django_assert_num_queries(7, info="\n".join(why)):
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["links"]) >= links

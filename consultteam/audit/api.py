@@ -13,14 +13,14 @@ from consultteam.audit.filters import AuditFilter, cleaned_filters, filter_event
 from consultteam.audit.models import AuditEvent
 from consultteam.audit.permissions import can_view_audit_trail
 from consultteam.audit.serializers import AuditEventSerializer
-from consultteam.pagination import NewestFirst
+from consultteam.pagination import NewestFirstInTime
 from consultteam.reads import only_shown
 
 
 @extend_schema(parameters=[AuditFilter])
 class AuditEventList(generics.ListAPIView[AuditEvent]):
     serializer_class = AuditEventSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstInTime
     permission_classes = [ActionRules]
     rules: ClassVar = {"get": can_view_audit_trail}
 

@@ -59,9 +59,12 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["team", "-at"], name="audit_team_at"),
-            # One team's trail, newest first, as the API pages it (cursor on -id): without it
-            # the newest-first walk reads every team's events to find this team's.
+            # One team's trail over a period, newest first, as the API filters and pages it
+            # (team, a range of `at`, ordered by -at then -id, the model's own order): the index
+            # holds the filter and the order together, so a plan can read the page's rows in
+            # order and stop, never sorting the period (docs/performance.md).
+            models.Index(fields=["team", "-at", "-id"], name="audit_team_at_newest"),
+            # One team's trail newest first by id (the trail page).
             models.Index(fields=["team", "-id"], name="audit_team_newest"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["actor", "-at"], name="audit_actor_at"),
