@@ -7,7 +7,6 @@ and keeping or dismissing one, for those who may change it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db.models import Q, QuerySet
@@ -41,6 +40,7 @@ from consultteam.textcheck.serializers import (
     TextFlagListQuery,
     TextFlagResolveInput,
 )
+from consultteam.web.api import Input
 
 
 class TextCheckView(APIView):
@@ -148,20 +148,6 @@ class TextFlagResolveView(APIView):
 # --- Language rules: the defaults and a team's own ------------------------------------------------
 
 
-class _Strict(serializers.Serializer[dict[str, Any]]):
-    """A request body that refuses names it does not know, so a typo is a 400, not a no-op."""
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This field cannot be set here."] for name in unknown}
-                )
-        validated: dict[str, Any] = super().to_internal_value(data)
-        return validated
-
-
 def _phrases(**options: Any) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.CharField(max_length=200),
@@ -219,7 +205,7 @@ class LanguageRuleListQuery(QueryParams):
     team = serializers.UUIDField(help_text="A team you are an active member of.")
 
 
-class LanguageRuleAddInput(_Strict):
+class LanguageRuleAddInput(Input):
     team = serializers.UUIDField(help_text="Your team (you lead it).")
     category = serializers.ChoiceField(choices=LanguageCategory.choices)
     phrases = _phrases()
@@ -229,7 +215,7 @@ class LanguageRuleAddInput(_Strict):
     severity = serializers.ChoiceField(choices=Severity.values, default=Severity.CAUTION)
 
 
-class LanguageRuleUpdateInput(_Strict):
+class LanguageRuleUpdateInput(Input):
     category = serializers.ChoiceField(choices=LanguageCategory.choices, required=False)
     phrases = _phrases(required=False)
     suggestion = serializers.CharField(max_length=2000, required=False)
