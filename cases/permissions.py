@@ -9,7 +9,6 @@ from cases.models import (
     ChainAnalysis,
     ChainAnalysisUserObjectPermission,
     EmergencyAccess,
-    Feedback,
     FeedbackKind,
     ReviewRequest,
     TIBEntry,
@@ -175,12 +174,6 @@ def can_list_feedback(user: AnyUser, _: None = None) -> bool:
     return is_active_person(user)
 
 
-def can_view_feedback(user: AnyUser, feedback: Feedback | None) -> bool:
-    return (
-        feedback is not None and Feedback.objects.visible_to(user).filter(pk=feedback.pk).exists()
-    )
-
-
 def is_eligible_reviewer(person: AnyUser, item: ChainAnalysis | TIBEntry) -> bool:
     """A review is given by a supervisor or the team leader of the item's team."""
     return role_in(person, item.team) in OVERSEER_ROLES
@@ -189,12 +182,6 @@ def is_eligible_reviewer(person: AnyUser, item: ChainAnalysis | TIBEntry) -> boo
 def can_request_review(user: AnyUser, item: ChainAnalysis | TIBEntry | None) -> bool:
     """Ask for a review of an item: its author or the case's therapists."""
     return item is not None and can_write_item(user, item)
-
-
-def can_view_review(user: AnyUser, review: ReviewRequest | None) -> bool:
-    return (
-        review is not None and ReviewRequest.objects.visible_to(user).filter(pk=review.pk).exists()
-    )
 
 
 def can_take_review_step(user: AnyUser, review: ReviewRequest | None) -> bool:
