@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any, LiteralString, cast
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 REDIS_SERVER = shutil.which("redis-server")
 CELERY = [sys.executable, "-m", "celery", "-A", "consultteam"]
 # A restart loses every queued message: the harshest case for the fault tests.

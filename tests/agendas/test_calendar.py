@@ -17,7 +17,7 @@ from django.urls import reverse
 from agendas import services
 from agendas.calendar import meeting_uid, meetings_calendar
 from agendas.models import CalendarFeed, Meeting
-from tests.test_meetings_services import meeting_on, submit, upcoming
+from tests.meeting_makers import meeting_on, submit, upcoming
 
 pytestmark = pytest.mark.django_db
 

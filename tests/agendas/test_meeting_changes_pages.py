@@ -16,7 +16,10 @@ from django.test import Client
 from agendas import services
 from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus
 from agendas.models import ActionItem, AgendaItem, Attendance, Meeting, ObserverFlag
-from tests.meeting_pages import _as, _flash, _text, _url, meetings, submit
+from tests.clients import signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import _flash, _url, meetings
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ def _next_week(meeting: Meeting) -> dt.date:
 def test_the_leader_reschedules_in_the_teams_own_zone(client, world, meetings):
     meeting = meetings.first
     meeting.refresh_from_db()
-    form = _text(_as(client, world.lena).get(_url("meeting-reschedule", meeting)))
+    form = page_text(signed_in(client, world.lena).get(_url("meeting-reschedule", meeting)))
     assert "America/Chicago" in form
     assert f'value="{meeting.local_start():%Y-%m-%d}"' in form
     day = _next_week(meeting)
@@ -52,8 +55,12 @@ def test_the_leader_reschedules_in_the_teams_own_zone(client, world, meetings):
 
 def test_the_meeting_page_offers_reschedule_and_cancel_to_the_leader_only(client, world, meetings):
     url = _url("meeting-reschedule", meetings.first)
-    assert url in _text(_as(client, world.lena).get(_url("meeting-detail", meetings.first)))
-    assert url not in _text(_as(Client(), world.tara).get(_url("meeting-detail", meetings.first)))
+    assert url in page_text(
+        signed_in(client, world.lena).get(_url("meeting-detail", meetings.first))
+    )
+    assert url not in page_text(
+        signed_in(Client(), world.tara).get(_url("meeting-detail", meetings.first))
+    )
 
 
 def test_a_reschedule_on_a_stale_version_is_409_and_keeps_what_was_typed(client, world, meetings):
@@ -63,7 +70,7 @@ def test_a_reschedule_on_a_stale_version_is_409_and_keeps_what_was_typed(client,
     services.meeting_update(
         meeting=meeting, by=world.lena, expected_version=stale, changes={"minutes": 75}
     )
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-reschedule", meeting),
         {
             "day": _next_week(meeting).isoformat(),
@@ -73,7 +80,7 @@ def test_a_reschedule_on_a_stale_version_is_409_and_keeps_what_was_typed(client,
         },
     )
     assert response.status_code == 409
-    page = _text(response)
+    page = page_text(response)
     assert "Someone else changed this meeting after you opened it" in page
     assert 'value="07:45"' in page
     meeting.refresh_from_db()
@@ -92,11 +99,11 @@ def test_bad_reschedule_input_is_400_with_a_message(client, world, meetings, dat
     meeting = meetings.first
     meeting.refresh_from_db()
     before = meeting.starts_at
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-reschedule", meeting), {**data, "version": meeting.version}
     )
     assert response.status_code == 400
-    assert message in _text(response)
+    assert message in page_text(response)
     meeting.refresh_from_db()
     assert meeting.starts_at == before
 
@@ -107,7 +114,7 @@ def test_bad_reschedule_input_is_400_with_a_message(client, world, meetings, dat
 def test_cancel_asks_first_then_moves_the_waiting_items(client, world, meetings):
     meeting = meetings.first
     submit(meeting, world.tara, "Calls after hours", case=world.tara_case)
-    ask = _text(_as(client, world.lena).get(_url("meeting-cancel", meeting)))
+    ask = page_text(signed_in(client, world.lena).get(_url("meeting-cancel", meeting)))
     assert "Calls after hours" in ask
     assert world.tara_case.code in ask
     unconfirmed = client.post(_url("meeting-cancel", meeting), {})
@@ -125,11 +132,11 @@ def test_cancel_asks_first_then_moves_the_waiting_items(client, world, meetings)
 
 def test_a_started_meeting_cannot_be_cancelled(client, world, meetings):
     services.meeting_start(meeting=meetings.first, by=world.lena)
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-cancel", meetings.first), {"confirm": "on"}
     )
     assert response.status_code == 409
-    assert "Only a meeting that has not started can be cancelled." in _text(response)
+    assert "Only a meeting that has not started can be cancelled." in page_text(response)
 
 
 # --- Attendance ----------------------------------------------------------------------------------
@@ -137,7 +144,7 @@ def test_a_started_meeting_cannot_be_cancelled(client, world, meetings):
 
 def test_the_note_taker_records_who_came(client, world, meetings):
     meeting = meetings.first
-    page = _text(_as(client, world.theo).get(_url("meeting-run", meeting)))
+    page = page_text(signed_in(client, world.theo).get(_url("meeting-run", meeting)))
     assert 'id="attendance-heading"' in page
     response = client.post(
         _url("attendance-record", meeting), {"member": str(world.tara.public_id), "status": "LATE"}
@@ -148,12 +155,12 @@ def test_the_note_taker_records_who_came(client, world, meetings):
     )
     refused = client.post(_url("attendance-record", meeting), {"member": str(world.olga.public_id)})
     assert refused.status_code == 400
-    assert "Attendance was not recorded" in _text(refused)
+    assert "Attendance was not recorded" in page_text(refused)
     assert not Attendance.objects.filter(member=world.olga).exists()
 
 
 def test_the_observer_does_not_record_attendance(client, world, meetings):
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _url("attendance-record", meetings.first),
         {"member": str(world.tara.public_id), "status": "PRESENT"},
     )
@@ -172,7 +179,7 @@ def _action(meetings, world) -> ActionItem:
 
 def test_the_owner_marks_her_action_done(client, world, meetings):
     action = _action(meetings, world)
-    page = _text(_as(client, world.tara).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-detail", meetings.first)))
     assert _url("action-item-status", action) in page
     response = client.post(_url("action-item-status", action), {"status": "DONE"})
     assert response.status_code == 302
@@ -183,7 +190,7 @@ def test_the_owner_marks_her_action_done(client, world, meetings):
 
 def test_an_action_may_be_dropped_but_not_set_to_anything_else(client, world, meetings):
     action = _action(meetings, world)
-    refused = _as(client, world.tara).post(
+    refused = signed_in(client, world.tara).post(
         _url("action-item-status", action), {"status": "CARRIED_OVER"}
     )
     assert refused.status_code == 400
@@ -195,7 +202,7 @@ def test_an_action_may_be_dropped_but_not_set_to_anything_else(client, world, me
 
 def test_another_member_cannot_close_my_action(client, world, meetings):
     action = _action(meetings, world)
-    page = _text(_as(client, world.sam).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.sam).get(_url("meeting-detail", meetings.first)))
     assert _url("action-item-status", action) not in page
     assert client.post(_url("action-item-status", action), {"status": "DONE"}).status_code == 403
     action.refresh_from_db()
@@ -205,7 +212,9 @@ def test_another_member_cannot_close_my_action(client, world, meetings):
 def test_a_carried_action_is_closed_where_it_went(client, world, meetings):
     action = _action(meetings, world)
     services.meeting_complete(meeting=meetings.first, by=world.lena)
-    response = _as(client, world.tara).post(_url("action-item-status", action), {"status": "DONE"})
+    response = signed_in(client, world.tara).post(
+        _url("action-item-status", action), {"status": "DONE"}
+    )
     assert response.status_code == 409
     assert "carried to a later meeting: change it there" in _flash(response)[0]
     carried = ActionItem.objects.get(carried_from=action)
@@ -228,9 +237,9 @@ EDIT = {
 
 def test_the_submitter_changes_her_item_before_the_meeting(client, world, meetings):
     item = submit(meetings.first, world.tara, "Calls after hours", case=world.tara_case)
-    page = _text(_as(client, world.tara).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-detail", meetings.first)))
     assert _url("agenda-item-edit", item) in page
-    form = _text(client.get(_url("agenda-item-edit", item)))
+    form = page_text(client.get(_url("agenda-item-edit", item)))
     assert 'value="Calls after hours"' in form
     response = client.post(_url("agenda-item-edit", item), EDIT)
     assert response.status_code == 302
@@ -245,11 +254,11 @@ def test_the_submitter_changes_her_item_before_the_meeting(client, world, meetin
 
 def test_an_edit_with_bad_input_keeps_what_was_typed(client, world, meetings):
     item = submit(meetings.first, world.tara, "Calls after hours")
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _url("agenda-item-edit", item), {**EDIT, "minutes_requested": "0"}
     )
     assert response.status_code == 400
-    page = _text(response)
+    page = page_text(response)
     assert "The item was not saved" in page
     assert "Six calls after 10 pm" in page
     item.refresh_from_db()
@@ -258,7 +267,7 @@ def test_an_edit_with_bad_input_keeps_what_was_typed(client, world, meetings):
 
 def test_a_teammate_cannot_change_my_item(client, world, meetings):
     item = submit(meetings.first, world.tara, "Calls after hours")
-    page = _text(_as(client, world.theo).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.theo).get(_url("meeting-detail", meetings.first)))
     assert _url("agenda-item-edit", item) not in page
     assert client.post(_url("agenda-item-edit", item), EDIT).status_code == 403
     assert client.post(_url("agenda-item-withdraw", item)).status_code == 403
@@ -266,7 +275,7 @@ def test_a_teammate_cannot_change_my_item(client, world, meetings):
 
 def test_the_submitter_withdraws_her_item(client, world, meetings):
     item = submit(meetings.first, world.tara, "Calls after hours", minutes_requested=30)
-    response = _as(client, world.tara).post(_url("agenda-item-withdraw", item))
+    response = signed_in(client, world.tara).post(_url("agenda-item-withdraw", item))
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == ItemStatus.WITHDRAWN
@@ -276,12 +285,12 @@ def test_the_submitter_withdraws_her_item(client, world, meetings):
 def test_once_the_meeting_started_the_item_stays_as_it_is(client, world, meetings):
     item = submit(meetings.first, world.tara, "Calls after hours")
     services.meeting_start(meeting=meetings.first, by=world.lena)
-    page = _text(_as(client, world.tara).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-detail", meetings.first)))
     assert _url("agenda-item-edit", item) not in page
-    assert "this item stays as it is" in _text(client.get(_url("agenda-item-edit", item)))
+    assert "this item stays as it is" in page_text(client.get(_url("agenda-item-edit", item)))
     edited = client.post(_url("agenda-item-edit", item), EDIT)
     assert edited.status_code == 409
-    assert "The meeting has started: cannot change the item." in _text(edited)
+    assert "The meeting has started: cannot change the item." in page_text(edited)
     withdrawn = client.post(_url("agenda-item-withdraw", item))
     assert withdrawn.status_code == 409
     assert "The meeting has started" in _flash(withdrawn)[0]
@@ -300,24 +309,24 @@ def _flag(meetings, world) -> ObserverFlag:
 
 def test_the_leader_acknowledges_a_flag_with_its_repair(client, world, meetings):
     flag = _flag(meetings, world)
-    page = _text(_as(client, world.lena).get(_url("meeting-run", meetings.first)))
+    page = page_text(signed_in(client, world.lena).get(_url("meeting-run", meetings.first)))
     assert _url("observer-flag-acknowledge", flag) in page
     empty = client.post(_url("observer-flag-acknowledge", flag), {"repair_note": "  "})
     assert empty.status_code == 400
-    assert "The flag was not acknowledged" in _text(empty)
+    assert "The flag was not acknowledged" in page_text(empty)
     response = client.post(
         _url("observer-flag-acknowledge", flag), {"repair_note": "Reworded as what happened."}
     )
     assert response.status_code == 302
     flag.refresh_from_db()
     assert (flag.acknowledged, flag.repair_note) == (True, "Reworded as what happened.")
-    page = _text(client.get(_url("meeting-run", meetings.first)))
+    page = page_text(client.get(_url("meeting-run", meetings.first)))
     assert "Repair: Reworded as what happened." in page
 
 
 def test_the_observer_sees_her_flags_but_does_not_acknowledge_them(client, world, meetings):
     flag = _flag(meetings, world)
-    page = _text(_as(client, world.tara).get(_url("meeting-run", meetings.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-run", meetings.first)))
     assert "Judgmental language" in page
     assert "Not yet acknowledged." in page
     assert _url("observer-flag-acknowledge", flag) not in page
@@ -330,8 +339,8 @@ def test_the_observer_sees_her_flags_but_does_not_acknowledge_them(client, world
 def test_a_flag_of_a_completed_meeting_is_locked(client, world, meetings):
     flag = _flag(meetings, world)
     services.meeting_complete(meeting=meetings.first, by=world.lena)
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("observer-flag-acknowledge", flag), {"repair_note": "Late note"}
     )
     assert response.status_code == 409
-    assert "completed and its record is locked" in _text(response)
+    assert "completed and its record is locked" in page_text(response)

@@ -14,7 +14,9 @@ from django.utils import timezone
 from agendas import services
 from agendas.choices import ActionStatus, MeetingStatus
 from agendas.models import ActionItem, AgendaItem, Meeting
-from tests.meeting_pages import _as, _text, _url
+from tests.clients import signed_in
+from tests.meeting_pages import _url
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +35,15 @@ def test_an_imminent_item_after_the_cutoff_is_shown_to_the_leader_on_both_pages(
     )
     assert brought.item.meeting == meeting
     assert brought.item.flagged_for_leader
-    leader = _as(client, world.lena)
+    leader = signed_in(client, world.lena)
     for page in ("meeting-detail", "meeting-run"):
-        text = _text(leader.get(_url(page, meeting)))
+        text = page_text(leader.get(_url(page, meeting)))
         assert "Imminent risk on this agenda" in text, page
         assert "Safety plan after a call</a>, brought after the cutoff" in text, page
         assert f'id="item-{brought.item.public_id}"' in text, page
     # A teammate sees the item on the agenda, but the alert is for whoever runs the meeting.
-    assert "Imminent risk on this agenda" not in _text(
-        _as(Client(), world.theo).get(_url("meeting-detail", meeting))
+    assert "Imminent risk on this agenda" not in page_text(
+        signed_in(Client(), world.theo).get(_url("meeting-detail", meeting))
     )
 
 
@@ -55,7 +57,7 @@ def test_the_api_refuses_an_item_for_a_meeting_over_or_called_off_and_writes_not
     else:
         services.meeting_complete(meeting=meeting, by=world.lena, minutes_text="")
     before = AgendaItem.objects.count()
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("api-meeting-agenda", kwargs={"meeting_id": meeting.public_id}),
         {"title": "A late thought"},
         content_type="application/json",
@@ -72,7 +74,7 @@ def test_an_action_of_a_completed_meeting_stays_as_it_was_recorded(client, world
     )
     services.action_item_update(action=action, by=world.tara, changes={"status": "DONE"})
     services.meeting_complete(meeting=meeting, by=world.lena, minutes_text="We met.")
-    response = _as(client, world.tara).patch(
+    response = signed_in(client, world.tara).patch(
         reverse("api-action-item-detail", kwargs={"action_id": action.public_id}),
         {"status": "OPEN"},
         content_type="application/json",

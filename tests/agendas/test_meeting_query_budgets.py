@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 
 from agendas import services
-from tests.meeting_pages import _as, _url, meetings, submit
+from tests.clients import signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import _url, meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def lena(client, world, meetings):
     services.action_item_add(
         meeting=meetings.first, by=world.lena, owner=world.tara, description="First action"
     )
-    _as(client, world.lena).get(reverse("home"))  # warm the session
+    signed_in(client, world.lena).get(reverse("home"))  # warm the session
     return client
 
 

@@ -16,7 +16,10 @@ from pypdf import PdfReader
 from agendas import services
 from agendas.models import AgendaItem, Meeting
 from consultteam.audit.models import Action, AuditEvent
-from tests.meeting_pages import _as, _flash, _text, _url, day_label, meetings, submit
+from tests.clients import signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import _flash, _url, day_label, meetings
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +71,9 @@ def held(world: SimpleNamespace, meetings: SimpleNamespace) -> SimpleNamespace:
 
 
 def test_past_meetings_lists_completed_and_cancelled_latest_first(client, world, held):
-    response = _as(client, world.sam).get(_url("meeting-past", world.alpha))
+    response = signed_in(client, world.sam).get(_url("meeting-past", world.alpha))
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     assert _url("meeting-record", held.first) in page
     assert _url("meeting-record", held.second) in page
     assert _url("meeting-minutes-pdf", held.first) in page
@@ -85,24 +88,26 @@ def test_past_meetings_lists_completed_and_cancelled_latest_first(client, world,
 def test_past_meetings_of_another_team_do_not_exist(client, world, held):
     for who in ("olga", "fern", "ada"):
         assert (
-            _as(client, getattr(world, who)).get(_url("meeting-past", world.alpha)).status_code
+            signed_in(client, getattr(world, who))
+            .get(_url("meeting-past", world.alpha))
+            .status_code
             == 404
         )
 
 
 def test_a_team_without_past_meetings_says_so(client, world):
-    page = _text(_as(client, world.tara).get(_url("meeting-past", world.alpha)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-past", world.alpha)))
     assert "no completed or cancelled meetings yet" in page
 
 
 def test_past_meetings_page_back_in_time(client, world, held, monkeypatch):
     monkeypatch.setattr("agendas.selectors.PAST_PAGE", 1)
     monkeypatch.setattr("agendas.views.record.PAST_PAGE", 1)
-    page = _text(_as(client, world.tara).get(_url("meeting-past", world.alpha)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-past", world.alpha)))
     assert _url("meeting-detail", held.third) in page
     assert _url("meeting-detail", held.second) not in page
     older = held.third.starts_at.isoformat()
-    older_page = _text(client.get(_url("meeting-past", world.alpha), {"before": older}))
+    older_page = page_text(client.get(_url("meeting-past", world.alpha), {"before": older}))
     assert _url("meeting-record", held.second) in older_page
     assert _url("meeting-detail", held.third) not in older_page
 
@@ -111,9 +116,9 @@ def test_past_meetings_page_back_in_time(client, world, held, monkeypatch):
 
 
 def test_the_minutes_page_shows_the_record(client, world, held):
-    response = _as(client, world.sam).get(_url("meeting-record", held.first))
+    response = signed_in(client, world.sam).get(_url("meeting-record", held.first))
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     assert "Opened with a breathing practice." in page
     assert "The team agreed to try a shaping plan." in page
     assert "Calls after hours" in page
@@ -131,7 +136,7 @@ def test_the_minutes_page_shows_the_record(client, world, held):
 
 
 def test_a_carried_item_is_marked_with_the_date_it_came_from(client, world, held):
-    page = _text(_as(client, world.theo).get(_url("meeting-record", held.second)))
+    page = page_text(signed_in(client, world.theo).get(_url("meeting-record", held.second)))
     assert "Skipped group twice" in page
     assert "Asked about the bus." in page
     assert f'Carried from <time datetime="{held.first.starts_at:%Y-%m-%d}' in page
@@ -139,23 +144,23 @@ def test_a_carried_item_is_marked_with_the_date_it_came_from(client, world, held
 
 
 def test_minutes_of_a_meeting_not_yet_completed_send_you_to_its_page(client, world, held):
-    response = _as(client, world.tara).get(_url("meeting-record", held.fourth))
+    response = signed_in(client, world.tara).get(_url("meeting-record", held.fourth))
     assert response.status_code == 302
     assert response["Location"] == _url("meeting-detail", held.fourth)
     assert "The minutes are kept once the meeting is completed" in _flash(response)[0]
 
 
 def test_a_cancelled_meeting_has_no_minutes(client, world, held):
-    response = _as(client, world.tara).get(_url("meeting-record", held.third))
+    response = signed_in(client, world.tara).get(_url("meeting-record", held.third))
     assert response.status_code == 302
     assert "This meeting was cancelled: it has no minutes." in _flash(response)
 
 
 def test_the_meeting_page_links_its_minutes_once_completed(client, world, held):
-    page = _text(_as(client, world.tara).get(_url("meeting-detail", held.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("meeting-detail", held.first)))
     assert _url("meeting-record", held.first) in page
     assert _url("meeting-minutes-pdf", held.first) in page
-    upcoming = _text(client.get(_url("meeting-detail", held.fourth)))
+    upcoming = page_text(client.get(_url("meeting-detail", held.fourth)))
     assert _url("meeting-record", held.fourth) not in upcoming
 
 
@@ -168,7 +173,7 @@ def _pdf_text(response) -> str:
 
 
 def test_the_pdf_minutes_hold_the_record_with_case_codes_only(client, world, held):
-    response = _as(client, world.sam).get(_url("meeting-minutes-pdf", held.first))
+    response = signed_in(client, world.sam).get(_url("meeting-minutes-pdf", held.first))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     day = held.first.local_start().date().isoformat()
@@ -193,7 +198,7 @@ def test_the_pdf_minutes_hold_the_record_with_case_codes_only(client, world, hel
 
 
 def test_the_pdf_marks_an_item_carried_from_its_date(client, world, held):
-    text = _pdf_text(_as(client, world.tara).get(_url("meeting-minutes-pdf", held.second)))
+    text = _pdf_text(signed_in(client, world.tara).get(_url("meeting-minutes-pdf", held.second)))
     assert f"carried from {held.first.local_start():%Y-%m-%d}" in " ".join(text.split())
 
 
@@ -201,7 +206,7 @@ def test_the_pdf_survives_any_character_and_markup_in_free_text(client, world, m
     meeting = meetings.first
     submit(meeting, world.tara, "Rupture & repair <b>not bold</b> in Ελληνικά")
     services.meeting_complete(meeting=meeting, by=world.lena, minutes_text="Line one ✓\nline two")
-    text = _pdf_text(_as(client, world.tara).get(_url("meeting-minutes-pdf", meeting)))
+    text = _pdf_text(signed_in(client, world.tara).get(_url("meeting-minutes-pdf", meeting)))
     assert "Rupture & repair <b>not bold</b> in ????????" in text
     assert "Line one ?" in text
 
@@ -209,7 +214,7 @@ def test_the_pdf_survives_any_character_and_markup_in_free_text(client, world, m
 def test_outsiders_get_404_for_the_record_and_the_pdf(client, world, held):
     for route in ("meeting-record", "meeting-minutes-pdf"):
         for who in ("olga", "fern", "ada"):
-            response = _as(client, getattr(world, who)).get(_url(route, held.first))
+            response = signed_in(client, getattr(world, who)).get(_url(route, held.first))
             assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
@@ -220,7 +225,7 @@ def test_outsiders_get_404_for_the_record_and_the_pdf(client, world, held):
 def test_past_meetings_and_minutes_ask_a_fixed_number_of_queries(
     client, world, held, django_assert_num_queries
 ):
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     client.get(reverse("home"))  # warm the session
     # 1 session, 2 user, 3 the team (one of mine), 4 its past meetings with their counts,
     # 5 the navigation's "leads a team?".

@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from agendas.choices import MeetingRole, RoleSource
 from agendas.models import RoleAssignment
-from tests.meeting_pages import _as, _flash, _holder, _text, _url, meetings
+from tests.clients import signed_in
+from tests.meeting_pages import _flash, _holder, _url, meetings
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +27,20 @@ def _roles(meeting):
 
 
 def test_the_team_leader_sees_the_role_controls_and_others_do_not(client, world, meetings):
-    page = _text(_as(client, world.lena).get(_url("meeting-detail", meetings.first)))
+    page = page_text(signed_in(client, world.lena).get(_url("meeting-detail", meetings.first)))
     assert reverse("meeting-roles-rotate", kwargs={"meeting_id": meetings.first.public_id}) in page
     assert "Rotate roles" in page
     assert "Give the role" in page
     assert 'value="TIMEKEEPER"' in page  # nobody holds it
     for who in (world.tara, world.theo, world.sam):
-        page = _text(_as(client, who).get(_url("meeting-detail", meetings.first)))
+        page = page_text(signed_in(client, who).get(_url("meeting-detail", meetings.first)))
         assert "Rotate roles" not in page
         assert "Give the role" not in page
 
 
 def test_rotating_from_the_page_hands_the_roles_out(client, world, meetings):
     assert not RoleAssignment.objects.filter(meeting=meetings.second).exists()
-    response = _as(client, world.lena).post(_url("meeting-roles-rotate", meetings.second))
+    response = signed_in(client, world.lena).post(_url("meeting-roles-rotate", meetings.second))
     assert response.status_code == 302
     assert response["Location"].endswith("#roles-heading")
     assert "Roles handed out in turn" in " ".join(_flash(response))
@@ -46,12 +48,12 @@ def test_rotating_from_the_page_hands_the_roles_out(client, world, meetings):
     assert held.count() == 4
     assert set(held.values_list("source", flat=True)) == {RoleSource.ROTATION}
     again = _roles(meetings.second)
-    _as(client, world.lena).post(_url("meeting-roles-rotate", meetings.second))
+    signed_in(client, world.lena).post(_url("meeting-roles-rotate", meetings.second))
     assert _roles(meetings.second) == again  # safe to press twice
 
 
 def test_giving_an_unheld_role_from_the_page(client, world, meetings):
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-role-assign", meetings.first),
         {"role": MeetingRole.TIMEKEEPER, "member": str(world.tara.public_id)},
     )
@@ -63,12 +65,12 @@ def test_giving_an_unheld_role_from_the_page(client, world, meetings):
 
 def test_giving_a_held_role_is_409_naming_its_holder_and_the_swap(client, world, meetings):
     before = _roles(meetings.first)
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-role-assign", meetings.first),
         {"role": MeetingRole.OBSERVER, "member": str(world.theo.public_id)},
     )
     assert response.status_code == 409
-    page = _text(response)
+    page = page_text(response)
     assert "Tara already holds the role of observer" in page
     assert "swap it instead" in page
     assert _roles(meetings.first) == before
@@ -80,12 +82,12 @@ def test_giving_a_held_role_is_409_naming_its_holder_and_the_swap(client, world,
     [("sam", "not a current clinician"), ("olga", "Select a valid choice")],
 )
 def test_a_role_for_a_supervisor_or_an_outsider_is_400(client, world, meetings, who, words):
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("meeting-role-assign", meetings.first),
         {"role": MeetingRole.TIMEKEEPER, "member": str(getattr(world, who).public_id)},
     )
     assert response.status_code == 400
-    assert words in _text(response)
+    assert words in page_text(response)
     assert not RoleAssignment.objects.filter(
         meeting=meetings.first, role=MeetingRole.TIMEKEEPER
     ).exists()
@@ -93,7 +95,7 @@ def test_a_role_for_a_supervisor_or_an_outsider_is_400(client, world, meetings, 
 
 def test_a_member_who_is_not_the_team_leader_is_refused(client, world, meetings):
     before = _roles(meetings.first)
-    client = _as(client, world.tara)
+    client = signed_in(client, world.tara)
     assert client.post(_url("meeting-roles-rotate", meetings.second)).status_code == 403
     response = client.post(
         _url("meeting-role-assign", meetings.first),

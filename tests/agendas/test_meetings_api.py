@@ -11,27 +11,17 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from agendas import services
 from agendas.models import ActionItem, AgendaItem, Meeting, RoleAssignment
 from consultteam.audit.models import Action, AuditEvent
-from tests.test_meetings_services import meeting_on, submit, upcoming
+from tests.clients import send, signed_in
+from tests.meeting_makers import meeting_on, submit, upcoming
 
 pytestmark = pytest.mark.django_db
 
 MEETINGS = "/api/v1/meetings/"
 ITEMS = "/api/v1/agenda-items/"
-
-
-def signed_in(client: Client, person: Any) -> Client:
-    client.force_login(person)
-    return client
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    body = json.dumps(data) if data is not None else ""
-    return client.generic(method, url, body, content_type="application/json")
 
 
 def meeting_url(meeting: Meeting, rest: str = "") -> str:

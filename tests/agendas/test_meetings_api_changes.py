@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,9 @@ from agendas import services
 from agendas.choices import ActionStatus, AttendanceStatus, ItemStatus, MeetingStatus
 from agendas.models import AgendaItem, Attendance
 from consultteam.audit.models import Action, AuditEvent
-from tests.meeting_pages import meetings, submit
+from tests.clients import send, signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,8 @@ __all__ = ["meetings"]  # the fixture, imported for pytest to find
 
 
 def _post(client: Client, who: Any, url: str, data: Any = None, method: str = "POST") -> Any:
-    client.force_login(who)
-    body = json.dumps(data) if data is not None else ""
-    return client.generic(method, url, body, content_type="application/json")
+    """``who`` sends ``data`` to ``url`` with ``method`` (POST unless told)."""
+    return send(signed_in(client, who), method, url, data)
 
 
 def _meeting(meeting: Any, rest: str) -> str:

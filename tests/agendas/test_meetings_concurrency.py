@@ -18,7 +18,7 @@ from agendas.models import AgendaItem
 from agendas.services.common import lock_meeting
 from consultteam.audit.models import Action, AuditEvent
 from tests.conftest import requires_postgres
-from tests.test_meetings_services import submit, upcoming
+from tests.meeting_makers import submit, upcoming
 
 pytestmark = [requires_postgres(), pytest.mark.django_db(transaction=True)]
 

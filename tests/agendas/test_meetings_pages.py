@@ -23,7 +23,10 @@ from agendas import services
 from agendas.choices import ActionStatus, ItemStatus, MeetingRole, MeetingStatus
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from consultteam.audit.models import Action, AuditEvent
-from tests.meeting_pages import _as, _flash, _holder, _text, _url, meetings, submit
+from tests.clients import signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import _flash, _holder, _url, meetings
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +61,7 @@ ITEM_FORM = {
     ],
 )
 def test_meeting_pages_render_for_members(client, world, meetings, route, who):
-    response = _as(client, getattr(world, who)).get(_url(route, meetings.first))
+    response = signed_in(client, getattr(world, who)).get(_url(route, meetings.first))
     assert response.status_code == 200
 
 
@@ -68,16 +71,18 @@ def test_meeting_pages_render_for_members(client, world, meetings, route, who):
 )
 @pytest.mark.parametrize("who", ["olga", "fern"])
 def test_outsiders_get_404(client, world, meetings, route, who):
-    assert _as(client, getattr(world, who)).get(_url(route, meetings.first)).status_code == 404
+    assert (
+        signed_in(client, getattr(world, who)).get(_url(route, meetings.first)).status_code == 404
+    )
 
 
 def test_outsiders_never_see_the_meeting_in_their_list(client, world, meetings):
     link = _url("meeting-detail", meetings.first)
     for who in ("olga", "fern", "ada"):
-        response = _as(Client(), getattr(world, who)).get(reverse("meeting-list"))
+        response = signed_in(Client(), getattr(world, who)).get(reverse("meeting-list"))
         assert response.status_code == 200
-        assert link not in _text(response)
-    assert link in _text(_as(client, world.tara).get(reverse("meeting-list")))
+        assert link not in page_text(response)
+    assert link in page_text(signed_in(client, world.tara).get(reverse("meeting-list")))
 
 
 # --- Meetings of my teams ------------------------------------------------------------------------
@@ -85,7 +90,7 @@ def test_outsiders_never_see_the_meeting_in_their_list(client, world, meetings):
 
 def test_list_shows_team_time_my_role_and_my_attendance(client, world, meetings):
     services.attendance_notify_absence(meeting=meetings.second, member=world.theo, by=world.theo)
-    page = _text(_as(client, world.theo).get(reverse("meeting-list")))
+    page = page_text(signed_in(client, world.theo).get(reverse("meeting-list")))
     local = meetings.first.starts_at.astimezone(ZoneInfo("America/Chicago"))
     assert local.strftime("%H:%M") in page
     assert "America/Chicago" in page
@@ -95,7 +100,7 @@ def test_list_shows_team_time_my_role_and_my_attendance(client, world, meetings)
 
 
 def test_a_team_leader_without_meetings_is_told_to_plan_and_can(client, world):
-    page = _text(_as(client, world.lena).get(reverse("meeting-list")))
+    page = page_text(signed_in(client, world.lena).get(reverse("meeting-list")))
     assert "No meetings are planned for Alpha" in page
     assert "Plan the coming weeks" in page
     response = client.post(
@@ -107,16 +112,16 @@ def test_a_team_leader_without_meetings_is_told_to_plan_and_can(client, world):
 
 
 def test_a_therapist_without_meetings_is_told_who_plans(client, world):
-    page = _text(_as(client, world.tara).get(reverse("meeting-list")))
+    page = page_text(signed_in(client, world.tara).get(reverse("meeting-list")))
     assert "The team leader plans them" in page
-    assert _as(client, world.tara).post(reverse("meetings-plan"), {}).status_code == 403
+    assert signed_in(client, world.tara).post(reverse("meetings-plan"), {}).status_code == 403
 
 
 # --- The agenda ----------------------------------------------------------------------------------
 
 
 def test_submit_an_item_with_a_case(client, world, meetings):
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _url("agenda-item-new", meetings.first),
         {**ITEM_FORM, "case": str(world.tara_case.public_id)},
     )
@@ -125,16 +130,16 @@ def test_submit_an_item_with_a_case(client, world, meetings):
     assert response["Location"].endswith(f"#item-{item.public_id}")
     assert item.meeting == meetings.first
     assert item.case == world.tara_case
-    page = _text(client.get(_url("meeting-detail", meetings.first)))
+    page = page_text(client.get(_url("meeting-detail", meetings.first)))
     assert ITEM_FORM["title"] in page
     assert world.tara_case.code in page
     assert "target: Therapy-interfering behaviour" in page
 
 
 def test_the_case_choice_offers_only_cases_of_this_team(client, world, meetings):
-    response = _as(client, world.olga).get(_url("agenda-item-new", meetings.first))
+    response = signed_in(client, world.olga).get(_url("agenda-item-new", meetings.first))
     assert response.status_code == 404
-    page = _text(_as(client, world.tara).get(_url("agenda-item-new", meetings.first)))
+    page = page_text(signed_in(client, world.tara).get(_url("agenda-item-new", meetings.first)))
     assert world.tara_case.code in page
     assert world.olga_case.code not in page
     refused = client.post(
@@ -142,7 +147,7 @@ def test_the_case_choice_offers_only_cases_of_this_team(client, world, meetings)
         {**ITEM_FORM, "case": str(world.olga_case.public_id)},
     )
     assert refused.status_code == 400
-    assert ITEM_FORM["question"] in _text(refused)  # what was typed is kept
+    assert ITEM_FORM["question"] in page_text(refused)  # what was typed is kept
     assert not AgendaItem.objects.exists()
 
 
@@ -150,7 +155,7 @@ def test_a_late_item_goes_to_the_next_meeting_and_says_where(client, world, meet
     soon = services.meeting_reschedule(
         meeting=meetings.first, by=world.lena, starts_at=timezone.now() + dt.timedelta(hours=2)
     )
-    response = _as(client, world.tara).post(_url("agenda-item-new", soon), ITEM_FORM)
+    response = signed_in(client, world.tara).post(_url("agenda-item-new", soon), ITEM_FORM)
     item = AgendaItem.objects.get()
     assert item.meeting == meetings.second
     assert response["Location"].startswith(_url("meeting-detail", meetings.second))
@@ -162,7 +167,7 @@ def test_the_agenda_warns_when_it_runs_over_and_names_what_will_not_fit(client, 
     meeting = meetings.first  # 90 minutes
     submit(meeting, world.tara, "Risk first", target_level="LIFE_THREATENING", minutes_requested=60)
     submit(meeting, world.theo, "Group attendance", minutes_requested=40)
-    page = _text(_as(client, world.lena).get(_url("meeting-detail", meeting)))
+    page = page_text(signed_in(client, world.lena).get(_url("meeting-detail", meeting)))
     assert "Over time." in page
     assert "100 minutes; the meeting has 90" in page
     warning = page.split('class="over-time"')[1].split("</div>")[0]
@@ -173,33 +178,33 @@ def test_the_agenda_warns_when_it_runs_over_and_names_what_will_not_fit(client, 
 
 def test_imminent_items_are_highlighted_for_the_leader(client, world, meetings):
     submit(meetings.first, world.tara, "Safety plan", urgency="IMMINENT")
-    assert "Imminent risk on this agenda" in _text(
-        _as(client, world.lena).get(_url("meeting-detail", meetings.first))
+    assert "Imminent risk on this agenda" in page_text(
+        signed_in(client, world.lena).get(_url("meeting-detail", meetings.first))
     )
-    assert "Imminent risk on this agenda" not in _text(
-        _as(Client(), world.theo).get(_url("meeting-detail", meetings.first))
+    assert "Imminent risk on this agenda" not in page_text(
+        signed_in(Client(), world.theo).get(_url("meeting-detail", meetings.first))
     )
 
 
 def test_the_leader_moves_an_item_with_a_reason(client, world, meetings):
     first = submit(meetings.first, world.tara, "Risk", target_level="LIFE_THREATENING")
     last = submit(meetings.first, world.theo, "Skills homework", target_level="SKILLS")
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("agenda-item-move", last), {"position": "1", "reason": "Theo must leave early"}
     )
     assert response.status_code == 302
     agenda = services.agenda_for(meetings.first)
     assert [item.pk for item in agenda.items] == [last.pk, first.pk]
-    assert "Theo must leave early" in _text(client.get(_url("meeting-detail", meetings.first)))
+    assert "Theo must leave early" in page_text(client.get(_url("meeting-detail", meetings.first)))
 
 
 def test_a_move_without_a_reason_is_refused_keeping_what_was_typed(client, world, meetings):
     item = submit(meetings.first, world.tara, "Risk")
-    response = _as(client, world.lena).post(
+    response = signed_in(client, world.lena).post(
         _url("agenda-item-move", item), {"position": "1", "reason": "   "}
     )
     assert response.status_code == 400
-    page = _text(response)
+    page = page_text(response)
     assert "The item was not moved" in page
     position = re.search(rf'<input[^>]*id="move-{item.public_id}-position"[^>]*>', page)
     assert position is not None
@@ -210,17 +215,17 @@ def test_a_move_without_a_reason_is_refused_keeping_what_was_typed(client, world
 
 def test_only_the_leader_moves(client, world, meetings):
     item = submit(meetings.first, world.tara, "Risk")
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _url("agenda-item-move", item), {"position": "1", "reason": "Mine first"}
     )
     assert response.status_code == 403
 
 
 def test_a_member_sends_notice_of_absence(client, world, meetings):
-    response = _as(client, world.theo).post(_url("meeting-absence", meetings.first), {})
+    response = signed_in(client, world.theo).post(_url("meeting-absence", meetings.first), {})
     assert response.status_code == 302
     assert _holder(meetings.first, MeetingRole.NOTE_TAKER) != world.theo
-    assert "You sent notice" in _text(client.get(_url("meeting-detail", meetings.first)))
+    assert "You sent notice" in page_text(client.get(_url("meeting-detail", meetings.first)))
 
 
 # --- Running the meeting -------------------------------------------------------------------------
@@ -232,8 +237,8 @@ def test_run_start_discuss_and_defer(client, world, meetings):
         meeting, world.tara, "Risk", target_level="LIFE_THREATENING", minutes_requested=20
     )
     skills = submit(meeting, world.theo, "Skills", target_level="SKILLS")
-    _as(client, world.lena)
-    page = _text(client.get(_url("meeting-run", meeting)))
+    signed_in(client, world.lena)
+    page = page_text(client.get(_url("meeting-run", meeting)))
     assert "js/meeting.js" in page
     assert "defer" in page
     assert "Time box: <strong>20 minutes</strong>" in page
@@ -257,7 +262,9 @@ def test_run_start_discuss_and_defer(client, world, meetings):
         "Plan agreed",
         18,
     )
-    now_section = _text(client.get(_url("meeting-run", meeting))).split('id="current-heading"')[1]
+    now_section = page_text(client.get(_url("meeting-run", meeting))).split('id="current-heading"')[
+        1
+    ]
     assert "Skills" in now_section.split("Still to come")[0]
 
     assert client.post(_url("agenda-item-defer", skills)).status_code == 302
@@ -267,7 +274,7 @@ def test_run_start_discuss_and_defer(client, world, meetings):
 
 def test_the_note_taker_records_an_action(client, world, meetings):
     theo = _holder(meetings.first, MeetingRole.NOTE_TAKER)
-    response = _as(client, theo).post(
+    response = signed_in(client, theo).post(
         _url("action-item-new", meetings.first),
         {"owner": str(world.tara.public_id), "description": "Bring the diary cards"},
     )
@@ -276,15 +283,15 @@ def test_the_note_taker_records_an_action(client, world, meetings):
     assert (action.owner, action.meeting) == (world.tara, meetings.first)
     refused = client.post(_url("action-item-new", meetings.first), {"description": "No owner"})
     assert refused.status_code == 400
-    assert "No owner" in _text(refused)
+    assert "No owner" in page_text(refused)
 
 
 def test_an_action_added_through_htmx_answers_its_section_alone(client, world, meetings):
     """On the run page the action form posts through htmx and only its section is swapped, so
     an outcome being typed in the discuss form above is not lost to a reload."""
     theo = _holder(meetings.first, MeetingRole.NOTE_TAKER)
-    client = _as(client, theo)
-    page = _text(client.get(_url("meeting-run", meetings.first)))
+    client = signed_in(client, theo)
+    page = page_text(client.get(_url("meeting-run", meetings.first)))
     assert 'hx-target="#run-actions"' in page
     assert "vendor/htmx.min.js" in page
     url = _url("action-item-new", meetings.first)
@@ -296,7 +303,7 @@ def test_an_action_added_through_htmx_answers_its_section_alone(client, world, m
     )
     assert added.status_code == 200
     assert added["Vary"].count("HX-Request") == 1
-    section = _text(added)
+    section = page_text(added)
     assert "{#" not in section
     assert "<html" not in section
     assert 'id="run-actions"' in section
@@ -306,16 +313,16 @@ def test_an_action_added_through_htmx_answers_its_section_alone(client, world, m
 
     refused = client.post(url, {"description": "No owner"}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 400
-    assert "<html" not in _text(refused)
-    assert "The action was not recorded" in _text(refused)
-    assert "No owner" in _text(refused)  # what was typed comes back
+    assert "<html" not in page_text(refused)
+    assert "The action was not recorded" in page_text(refused)
+    assert "No owner" in page_text(refused)  # what was typed comes back
     assert ActionItem.objects.count() == 1
 
 
 def test_the_observer_flags_in_two_clicks_and_others_may_not(client, world, meetings):
     observer = _holder(meetings.first, MeetingRole.OBSERVER)
     assert observer == world.tara
-    page = _text(_as(client, observer).get(_url("meeting-run", meetings.first)))
+    page = page_text(signed_in(client, observer).get(_url("meeting-run", meetings.first)))
     assert 'name="reason" value="JUDGMENTAL_LANGUAGE"' in page
     response = client.post(
         _url("observer-flag-new", meetings.first),
@@ -327,7 +334,7 @@ def test_the_observer_flags_in_two_clicks_and_others_may_not(client, world, meet
     assert flag.agreement is not None
     assert flag.agreement.code == "PHENOMENOLOGICAL_EMPATHY"
 
-    refused = _as(Client(), world.theo).post(
+    refused = signed_in(Client(), world.theo).post(
         _url("observer-flag-new", meetings.first), {"reason": "DEFENSIVENESS"}
     )
     assert refused.status_code == 403
@@ -338,17 +345,17 @@ def test_minutes_saved_against_an_old_version_are_refused_keeping_the_text(clien
     meeting = meetings.first
     meeting.refresh_from_db()
     version = meeting.version
-    theo = _as(client, world.theo)
+    theo = signed_in(client, world.theo)
     saved = theo.post(
         _url("meeting-minutes", meeting), {"minutes_text": "Opened on time.", "version": version}
     )
     assert saved.status_code == 302
-    stale = _as(Client(), world.lena).post(
+    stale = signed_in(Client(), world.lena).post(
         _url("meeting-minutes", meeting),
         {"minutes_text": "Lena's words, typed meanwhile.", "version": version},
     )
     assert stale.status_code == 409
-    page = _text(stale)
+    page = page_text(stale)
     assert "Lena&#x27;s words, typed meanwhile." in page
     assert "Someone else changed this meeting" in page
     meeting.refresh_from_db()
@@ -362,7 +369,7 @@ def test_minutes_go_through_the_text_checks(client, world, meetings):
     from consultteam.textcheck.models import FlagCheck, FlagStatus, TextFlag
 
     meeting = meetings.first
-    theo = _as(client, world.theo)
+    theo = signed_in(client, world.theo)
 
     def save(text: str, **extra: str) -> Any:
         meeting.refresh_from_db()
@@ -375,8 +382,8 @@ def test_minutes_go_through_the_text_checks(client, world, meetings):
 
     stopped = save("Call back on 555-010-0199 after group.")
     assert stopped.status_code == 400
-    assert "555-010-0199" in _text(stopped)
-    assert 'name="identifier_override"' in _text(stopped)
+    assert "555-010-0199" in page_text(stopped)
+    assert 'name="identifier_override"' in page_text(stopped)
     meeting.refresh_from_db()
     assert "555" not in meeting.minutes_text
 
@@ -403,8 +410,8 @@ def test_complete_asks_first_then_carries_over_to_the_next_meeting(client, world
         outcome="Done",
         actual_minutes=5,
     )
-    _as(client, world.lena)
-    confirm = _text(client.get(_url("meeting-complete", meeting)))
+    signed_in(client, world.lena)
+    confirm = page_text(client.get(_url("meeting-complete", meeting)))
     assert "Left over" in confirm
     assert "Discussed one" not in confirm.split("Items carried")[1]
     assert "Call" in confirm
@@ -417,7 +424,7 @@ def test_complete_asks_first_then_carries_over_to_the_next_meeting(client, world
     response = client.post(_url("meeting-complete", meeting), {"confirm": "on"}, follow=True)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.COMPLETED
-    page = _text(response)
+    page = page_text(response)
     day = meetings.second.local_start()
     assert "1 undiscussed item and 1 open action item went to the meeting of" in page
     assert f"{day:%d %b %Y}" in page
@@ -426,7 +433,7 @@ def test_complete_asks_first_then_carries_over_to_the_next_meeting(client, world
 
     carried = AgendaItem.objects.get(carried_from=left)
     assert carried.meeting == meetings.second
-    following = _text(client.get(_url("meeting-detail", meetings.second)))
+    following = page_text(client.get(_url("meeting-detail", meetings.second)))
     local = meeting.local_start()
     assert f"Carried from the meeting of {local:%a} {local.day} {local:%b %Y}" in following
     assert "Left over" in following
@@ -438,7 +445,7 @@ def test_the_markdown_minutes_download_has_case_codes_only(client, world, meetin
     meeting = meetings.first
     submit(meeting, world.tara, "Chain of the week", case=world.tara_case)
     services.meeting_complete(meeting=meeting, by=world.lena, minutes_text="Case discussed.")
-    response = _as(client, world.sam).get(_url("meeting-minutes-md", meeting))
+    response = signed_in(client, world.sam).get(_url("meeting-minutes-md", meeting))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/markdown")
     assert response["Content-Disposition"].startswith("attachment;")
@@ -458,10 +465,10 @@ def test_an_item_with_an_identifier_is_refused_until_a_reason_is_given(client, w
     from consultteam.textcheck.models import TextFlag
 
     phone = {**ITEM_FORM, "question": "She asked us to call 555-867-5309 after group."}
-    refused = _as(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
+    refused = signed_in(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
     assert refused.status_code == 400
-    assert "identify a client" in _text(refused)
-    assert "555-867-5309" in _text(refused)  # what was typed is kept
+    assert "identify a client" in page_text(refused)
+    assert "555-867-5309" in page_text(refused)  # what was typed is kept
     assert not AgendaItem.objects.filter(title=ITEM_FORM["title"]).exists()
 
     kept = client.post(
@@ -490,8 +497,8 @@ def test_judgmental_wording_on_an_item_is_flagged_but_saved(world, meetings):
 
 def test_the_refused_item_form_offers_the_reason_field(client, world, meetings):
     phone = {**ITEM_FORM, "question": "She asked us to call 555-867-5309 after group."}
-    refused = _as(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
-    assert 'name="identifier_override"' in _text(refused)
+    refused = signed_in(client, world.tara).post(_url("agenda-item-new", meetings.first), phone)
+    assert 'name="identifier_override"' in page_text(refused)
 
 
 def test_an_outcome_is_checked_too(world, meetings):

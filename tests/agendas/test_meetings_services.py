@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from types import SimpleNamespace
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,8 +34,9 @@ from agendas.services.schedule import meeting_settings_of
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
 from consultteam.reference.models import Agreement
-from consultteam.teams.models import Cadence, Role, Team, Weekday
+from consultteam.teams.models import Cadence, Role, Weekday
 from tests.factories import MembershipFactory, UserFactory
+from tests.meeting_makers import meeting_on, submit, upcoming
 
 pytestmark = pytest.mark.django_db
 
@@ -48,28 +48,11 @@ def at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
     monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
-def meeting_on(team: Team, starts_in: dt.timedelta, **fields: Any) -> Meeting:
-    """A scheduled meeting starting ``starts_in`` from now (made directly: planning has its own
-    tests)."""
-    starts_at = timezone.now() + starts_in
-    return Meeting.objects.create(
-        team=team, slot=starts_at.date(), starts_at=starts_at, minutes=90, **fields
-    )
-
-
-def upcoming(world: SimpleNamespace, days: int = 3) -> Meeting:
-    return meeting_on(world.alpha, dt.timedelta(days=days))
-
-
 def holders(meeting: Meeting) -> dict[str, str]:
     return {
         assignment.role: assignment.member.display_name
         for assignment in RoleAssignment.objects.filter(meeting=meeting).select_related("member")
     }
-
-
-def submit(meeting: Meeting, by: Any, title: str = "Item", **fields: Any) -> AgendaItem:
-    return services.agenda_item_submit(meeting=meeting, by=by, title=title, **fields).item
 
 
 # --- Planning -----------------------------------------------------------------------------------

@@ -5,13 +5,14 @@ The unit tests call the view's helper directly; the page tests read the drawn SV
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from agendas.views.meetings import BAR_WIDTH, TimeBar, _time_bar
-from tests.meeting_pages import _as, _url, meetings, submit
+from tests.clients import signed_in
+from tests.meeting_makers import submit
+from tests.meeting_pages import _url, meetings
 from tests.page_html import Node, parse
+from tests.paths import ROOT
 
 __all__ = ["meetings"]  # the fixture, imported for the tests below
 
@@ -75,7 +76,7 @@ def _bar_parts(page: Node) -> dict[str, Node]:
 def test_the_page_draws_an_agenda_under_the_time_without_an_over_part(client, world, meetings):
     meeting = meetings.first  # 90 minutes
     submit(meeting, world.tara, "Risk first", target_level="LIFE_THREATENING", minutes_requested=30)
-    page = parse(_as(client, world.lena).get(_url("meeting-detail", meeting)))
+    page = parse(signed_in(client, world.lena).get(_url("meeting-detail", meeting)))
 
     parts = _bar_parts(page)
     assert set(parts) == {"svg", "time-budget-length", "time-budget-requested"}
@@ -89,7 +90,7 @@ def test_the_page_draws_the_over_part_and_names_it(client, world, meetings):
     meeting = meetings.first  # 90 minutes
     submit(meeting, world.tara, "Risk first", target_level="LIFE_THREATENING", minutes_requested=60)
     submit(meeting, world.theo, "Group attendance", minutes_requested=60)
-    page = parse(_as(client, world.lena).get(_url("meeting-detail", meeting)))
+    page = parse(signed_in(client, world.lena).get(_url("meeting-detail", meeting)))
 
     parts = _bar_parts(page)
     svg, over, end = parts["svg"], parts["time-budget-over"], parts["time-budget-end"]
@@ -103,7 +104,7 @@ def test_the_page_draws_the_over_part_and_names_it(client, world, meetings):
 
 def test_the_track_keeps_three_to_one_against_the_card():
     """WCAG 1.4.11: each part of the bar against the white card it sits on."""
-    css = (Path(__file__).resolve().parents[1] / "static/css/app.css").read_text()
+    css = (ROOT / "static/css/app.css").read_text()
     colour = css.split(".time-budget-length { fill: ")[1].split(";")[0]
     assert contrast(colour, "#ffffff") >= 3.0
 

@@ -9,7 +9,6 @@ the missed-sessions warning, the audit of reads and the query budget of every li
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -22,6 +21,7 @@ from cases.choices import Actor, ChainStatus, ChainSubject, Setting
 from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, MissedSessions, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.reference.models import Agreement, Assumption
+from tests.clients import send, signed_in
 from tests.dates import resolved, today, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +35,6 @@ def tomorrow_iso() -> str:
 CASES = "/api/v1/cases/"
 TIBS = "/api/v1/tib-entries/"
 CHAINS = "/api/v1/chain-analyses/"
-
-
-def signed_in(client: Client, person: Any) -> Client:
-    client.force_login(person)
-    return client
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    body = json.dumps(data) if data is not None else ""
-    return client.generic(method, url, body, content_type="application/json")
 
 
 def case_url(case: Case, rest: str = "") -> str:

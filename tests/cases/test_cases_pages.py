@@ -18,20 +18,14 @@ from cases.charts import tib_weeks_chart
 from cases.choices import Actor, ChainStatus, Setting
 from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, MissedSessions, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
+from tests.clients import signed_in
 from tests.dates import resolved, today, tomorrow
+from tests.page_html import page_text
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.django_db
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
-
-
-def _as(client: Client, user) -> Client:
-    client.force_login(user)
-    return client
-
-
-def _text(response) -> str:
-    return str(response.content.decode())
 
 
 def _links(chain: ChainAnalysis) -> list[tuple[int, str]]:
@@ -49,7 +43,7 @@ def _viewed(obj) -> int:
 
 def _codes(response) -> tuple[set[str], set[str]]:
     """The case codes listed under "Cases I treat" and under "Other cases on my teams"."""
-    page = _text(response)
+    page = page_text(response)
     mine, _, others = page.partition('id="others-heading"')
     find = re.compile(r'class="case-code">(C-[A-Z0-9]{6})<')
     return set(find.findall(mine)), set(find.findall(others))
@@ -68,7 +62,7 @@ def _codes(response) -> tuple[set[str], set[str]]:
     ],
 )
 def test_caseload_lists_my_cases_then_my_teams_others(client, world, who, mine, others):
-    response = _as(client, getattr(world, who)).get(reverse("caseload"))
+    response = signed_in(client, getattr(world, who)).get(reverse("caseload"))
     assert response.status_code == 200
     code = {name: getattr(world, name).code for name in ("tara_case", "olga_case")}
     assert _codes(response) == ({code[n] for n in mine}, {code[n] for n in others})
@@ -76,13 +70,13 @@ def test_caseload_lists_my_cases_then_my_teams_others(client, world, who, mine, 
 
 def test_a_co_therapist_finds_the_case_among_their_own(client, world):
     clinical.case_co_therapist_add(case=world.tara_case, therapist=world.theo, by=world.tara)
-    response = _as(client, world.theo).get(reverse("caseload"))
+    response = signed_in(client, world.theo).get(reverse("caseload"))
     assert _codes(response) == ({world.tara_case.code}, set())
 
 
 def test_caseload_counts_only_what_the_reader_may_read(world):
     def counts(user) -> list[str]:
-        page = _text(_as(Client(), user).get(reverse("caseload")))
+        page = page_text(signed_in(Client(), user).get(reverse("caseload")))
         row = page.split(world.tara_case.code, 1)[1].split("</tr>", 1)[0]
         return re.findall(r'<td class="number">(\d+)</td>', row)
 
@@ -95,21 +89,21 @@ def test_caseload_warns_of_three_missed_sessions_in_a_row(client, world):
     MissedSessions.objects.create(
         case=world.tara_case, mode=Setting.SKILLS_GROUP, in_a_row=3
     )  # one row, set up directly
-    page = _text(_as(client, world.theo).get(reverse("caseload")))
+    page = page_text(signed_in(client, world.theo).get(reverse("caseload")))
     assert "3 skills groups missed in a row" in page
 
 
 def test_caseload_empty_state_says_what_to_do(client, world):
-    page = _text(_as(client, world.sam).get(reverse("caseload")))
+    page = page_text(signed_in(client, world.sam).get(reverse("caseload")))
     assert "ask your team leader" in page
     assert reverse("case-new") not in page  # a supervisor opens no cases
-    page = _text(_as(Client(), world.theo).get(reverse("caseload")))
+    page = page_text(signed_in(Client(), world.theo).get(reverse("caseload")))
     assert "You are not treating a case here yet." in page
     assert reverse("case-new") in page
 
 
 def test_caseload_queries_do_not_grow_with_the_cases(client, world, django_assert_num_queries):
-    _as(client, world.tara)
+    signed_in(client, world.tara)
 
     def budget() -> None:
         # 1 session, 2 user, 3 cases (with the co-treating flag), 4 open TIB counts, 5 chain
@@ -138,7 +132,7 @@ def test_caseload_queries_do_not_grow_with_the_cases(client, world, django_asser
 
 
 def test_a_therapist_opens_a_case_with_a_month_only(client, world):
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     response = client.post(
         reverse("case-new"),
         {
@@ -156,7 +150,7 @@ def test_a_therapist_opens_a_case_with_a_month_only(client, world):
 
 
 def test_opening_a_case_offers_only_the_teams_where_i_may(client, world):
-    page = _text(_as(client, world.tara).get(reverse("case-new")))
+    page = page_text(signed_in(client, world.tara).get(reverse("case-new")))
     assert 'type="month"' in page
     assert str(world.alpha.public_id) in page
     assert str(world.beta.public_id) not in page
@@ -174,12 +168,12 @@ def test_opening_a_case_offers_only_the_teams_where_i_may(client, world):
 
 def test_a_case_cannot_open_in_a_future_month(client, world):
     next_month = (today().replace(day=28) + dt.timedelta(days=7)).strftime("%Y-%m")
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("case-new"),
         {"team": str(world.alpha.public_id), "opened": next_month, "stage": "STAGE_1"},
     )
     assert response.status_code == 400
-    assert "in the future" in _text(response)
+    assert "in the future" in page_text(response)
     assert Case.objects.count() == 2
 
 
@@ -188,11 +182,11 @@ def test_a_case_cannot_open_in_a_future_month(client, world):
 
 @pytest.mark.parametrize("who", ["tara", "theo", "lena", "sam"])
 def test_the_case_page_shows_the_case_to_its_team(client, world, who):
-    response = _as(client, getattr(world, who)).get(
+    response = signed_in(client, getattr(world, who)).get(
         reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
     )
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     assert world.tara_case.code in page
     assert "Stage 1 (behavioural control)" in page
     # The shared TIB is on everyone's page; the private one only on the overseers' and Tara's.
@@ -202,12 +196,12 @@ def test_the_case_page_shows_the_case_to_its_team(client, world, who):
 
 def test_the_case_page_is_404_outside_the_team(client, world):
     url = reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
-    assert _as(client, world.olga).get(url).status_code == 404
+    assert signed_in(client, world.olga).get(url).status_code == 404
 
 
 def test_the_case_page_records_a_view(client, world):
     before = _viewed(world.tara_case)
-    _as(client, world.theo).get(
+    signed_in(client, world.theo).get(
         reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
     )
     event = AuditEvent.objects.filter(action=Action.VIEW).latest("id")
@@ -216,8 +210,8 @@ def test_the_case_page_records_a_view(client, world):
 
 
 def test_the_case_page_draws_the_weekly_chart_with_a_name_and_a_table(client, world):
-    page = _text(
-        _as(client, world.tara).get(
+    page = page_text(
+        signed_in(client, world.tara).get(
             reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
         )
     )
@@ -234,16 +228,16 @@ def test_the_case_page_draws_the_weekly_chart_with_a_name_and_a_table(client, wo
 def test_only_the_case_s_therapists_see_the_buttons_to_write(client, world):
     url = reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
     tib_new = reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
-    assert tib_new in _text(_as(client, world.tara).get(url))
+    assert tib_new in page_text(signed_in(client, world.tara).get(url))
     for who in ("theo", "lena", "sam"):
-        assert tib_new not in _text(_as(Client(), getattr(world, who)).get(url)), who
+        assert tib_new not in page_text(signed_in(Client(), getattr(world, who)).get(url)), who
 
 
 def test_attended_starts_the_missed_count_again(client, world):
     MissedSessions.objects.create(case=world.tara_case, mode=Setting.INDIVIDUAL_SESSION, in_a_row=3)
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     url = reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     assert "Many programmes end the treatment contract at four" in page
     assert "Attended individual session: start the count again" in page
     response = client.post(
@@ -259,7 +253,7 @@ def test_attended_starts_the_missed_count_again(client, world):
 
 def test_attended_is_refused_to_a_teammate(client, world):
     MissedSessions.objects.create(case=world.tara_case, mode=Setting.INDIVIDUAL_SESSION, in_a_row=3)
-    response = _as(client, world.theo).post(
+    response = signed_in(client, world.theo).post(
         reverse("case-attended", kwargs={"case_id": world.tara_case.public_id}),
         {"mode": Setting.INDIVIDUAL_SESSION},
     )
@@ -283,8 +277,8 @@ def _tib(**overrides: object) -> dict[str, object]:
 
 
 def test_the_tib_form_groups_categories_by_actor(client, world):
-    page = _text(
-        _as(client, world.tara).get(
+    page = page_text(
+        signed_in(client, world.tara).get(
             reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
         )
     )
@@ -292,7 +286,7 @@ def test_the_tib_form_groups_categories_by_actor(client, world):
     assert "Therapist (my own)" not in page
     assert f'max="{today().isoformat()}"' in page
     assert "could have seen or heard" in page  # the nudge towards observable behaviour
-    own = _text(client.get(reverse("tib-new-own")))
+    own = page_text(client.get(reverse("tib-new-own")))
     assert '<optgroup label="Therapist (my own)">' in own
     assert '<optgroup label="The team">' in own
     assert '<optgroup label="Client">' not in own
@@ -300,7 +294,7 @@ def test_the_tib_form_groups_categories_by_actor(client, world):
 
 def test_a_client_tib_is_logged_and_the_third_miss_warns(client, world):
     url = reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     for n in (1, 2):
         response = client.post(url, _tib())
         assert response.status_code == 302
@@ -310,7 +304,7 @@ def test_a_client_tib_is_logged_and_the_third_miss_warns(client, world):
         warnings = [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
         assert warnings == [], n
     response = client.post(url, _tib(), follow=True)
-    page = _text(response)
+    page = page_text(response)
     assert "Logged: Missing or leaving sessions." in page
     assert "missed 3 individual sessions in a row" in page
     entry = TIBEntry.objects.latest("id")
@@ -334,10 +328,10 @@ def test_a_bad_tib_is_refused_with_the_text_kept(client, world, change, field, m
     data = _tib(
         **{"description": "Phoned the on-call line 9 times after 10 pm.", **resolved(change)}
     )
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}), data
     )
-    page = _text(response)
+    page = page_text(response)
     assert response.status_code == 400
     assert message in page
     assert str(data["description"]).strip() in page  # what was typed is still there
@@ -347,7 +341,7 @@ def test_a_bad_tib_is_refused_with_the_text_kept(client, world, change, field, m
 
 
 def test_my_own_and_the_team_s_tib(client, world):
-    _as(client, world.theo)
+    signed_in(client, world.theo)
     response = client.post(
         reverse("tib-new-own"),
         _tib(
@@ -368,14 +362,14 @@ def test_my_own_and_the_team_s_tib(client, world):
         _tib(actor=Actor.THERAPIST, team=str(world.alpha.public_id), category="POLARIZING"),
     )
     assert response.status_code == 400
-    assert "is not one of your own categories" in _text(response)
+    assert "is not one of your own categories" in page_text(response)
     assert TIBEntry.objects.count() == before
 
 
 def test_the_tib_form_is_refused_to_a_teammate_and_hidden_from_outsiders(client, world):
     url = reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
-    assert _as(client, world.theo).post(url, _tib()).status_code == 403
-    assert _as(Client(), world.olga).get(url).status_code == 404
+    assert signed_in(client, world.theo).post(url, _tib()).status_code == 403
+    assert signed_in(Client(), world.olga).get(url).status_code == 404
     assert TIBEntry.objects.filter(case=world.tara_case).count() == 2
 
 
@@ -383,7 +377,7 @@ def test_the_tib_form_is_refused_to_a_teammate_and_hidden_from_outsiders(client,
 
 
 def test_a_chain_analysis_starts_as_a_draft(client, world):
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("chain-new", kwargs={"case_id": world.tara_case.public_id}),
         {
             "kind": "BEHAVIOR_CHAIN",
@@ -400,7 +394,7 @@ def test_a_chain_analysis_starts_as_a_draft(client, world):
 
 
 def test_a_self_chain_belongs_to_no_case(client, world):
-    response = _as(client, world.sam).post(
+    response = signed_in(client, world.sam).post(
         reverse("chain-new-own"),
         {
             "team": str(world.alpha.public_id),
@@ -450,7 +444,7 @@ def _link(chain, **overrides: object) -> dict[str, object]:
 
 def test_the_editor_shows_the_worksheet_in_order_with_its_controls(client, world):
     chain = world.tara_chain_draft
-    page = _text(_as(client, world.tara).get(_chain_url(chain)))
+    page = page_text(signed_in(client, world.tara).get(_chain_url(chain)))
     headings = re.findall(r"<h2 id=\"[^\"]+\"[^>]*>(\d)\.", page)
     assert headings == ["1", "2", "3", "4", "5", "6", "7"]
     assert 'src="/static/vendor/htmx.min.js" defer' in page
@@ -463,7 +457,7 @@ def test_the_editor_shows_the_worksheet_in_order_with_its_controls(client, world
 
 
 def test_a_missing_links_analysis_asks_its_four_questions(client, world):
-    page = _text(_as(client, world.tara).get(_chain_url(world.tara_chain_ready)))
+    page = page_text(signed_in(client, world.tara).get(_chain_url(world.tara_chain_ready)))
     for question in (
         "Did I know what was needed?",
         "Was I willing to do it?",
@@ -476,21 +470,22 @@ def test_a_missing_links_analysis_asks_its_four_questions(client, world):
 
 def test_the_editor_records_a_view(client, world):
     before = _viewed(world.tara_chain_draft)
-    _as(client, world.sam).get(_chain_url(world.tara_chain_draft))
+    signed_in(client, world.sam).get(_chain_url(world.tara_chain_draft))
     assert _viewed(world.tara_chain_draft) == before + 1
 
 
 @pytest.mark.parametrize("who", ["theo", "olga"])
 def test_a_draft_is_404_to_those_who_may_not_read_it(client, world, who):
     assert (
-        _as(client, getattr(world, who)).get(_chain_url(world.tara_chain_draft)).status_code == 404
+        signed_in(client, getattr(world, who)).get(_chain_url(world.tara_chain_draft)).status_code
+        == 404
     )
 
 
 def test_a_supervisor_reads_the_chain_without_edit_controls(client, world):
     chain = world.tara_chain_draft
-    response = _as(client, world.sam).get(_chain_url(chain))
-    page = _text(response)
+    response = signed_in(client, world.sam).get(_chain_url(chain))
+    page = page_text(response)
     assert response.status_code == 200
     assert "Another member spoke loudly about a crisis." in page
     for control in ("<form", "hx-post", 'name="version"', "Move", "Remove", "Mark ready", "htmx"):
@@ -501,7 +496,7 @@ def test_a_supervisor_s_posts_are_refused_and_change_nothing(client, world):
     chain = world.tara_chain_draft
     link = _nth(chain, 1)
     before = (_links(chain), _version(chain), chain.problem_behavior, chain.status)
-    _as(client, world.sam)
+    signed_in(client, world.sam)
     version = {"version": chain.version}
     posts = [
         (reverse("chain-link-add", kwargs={"chain_id": chain.public_id}), _link(chain)),
@@ -532,13 +527,13 @@ def test_a_supervisor_s_posts_are_refused_and_change_nothing(client, world):
 def test_links_are_added_edited_moved_and_removed(client, world, htmx):
     chain = world.tara_chain_draft
     headers = HTMX if htmx else {}
-    _as(client, world.tara)
+    signed_in(client, world.tara)
 
     def post(url: str, data: dict[str, object]) -> str:
         response = client.post(url, data, **headers)
         if htmx:
-            assert response.status_code == 200, _text(response)
-            page = _text(response)
+            assert response.status_code == 200, page_text(response)
+            page = page_text(response)
             assert page.lstrip().startswith('<section id="chain-links"')
             version = _version(chain)
             # The new version everywhere: in every form of the section and out of band.
@@ -602,12 +597,12 @@ def test_a_stale_version_is_refused_with_the_text_kept(client, world, htmx):
     )
     link = _nth(chain, 2)
     typed = "Fear, then shame about the fear."
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _link_url("chain-link-edit", link),
         _link(chain, version=stale, kind="EMOTION", description=typed),
         **(HTMX if htmx else {}),
     )
-    page = _text(response)
+    page = page_text(response)
     assert response.status_code == 409
     assert "Someone else saved this chain analysis after you opened it" in page
     assert typed in page
@@ -625,12 +620,12 @@ def test_a_stale_version_is_refused_with_the_text_kept(client, world, htmx):
 def test_an_invalid_link_is_refused_with_the_text_kept(client, world, htmx):
     chain = world.tara_chain_draft
     typed = "Urge to leave, " * 80  # over 1000 characters
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("chain-link-add", kwargs={"chain_id": chain.public_id}),
         _link(chain, description=typed, solution_type="SKILL", skill_module=""),
         **(HTMX if htmx else {}),
     )
-    page = _text(response)
+    page = page_text(response)
     assert response.status_code == 400
     assert "at most 1000 characters" in page
     assert "Name the module the skill comes from." in page
@@ -643,28 +638,28 @@ def test_an_invalid_link_is_refused_with_the_text_kept(client, world, htmx):
 def test_a_link_that_is_already_first_does_not_move_up(client, world):
     chain = world.tara_chain_draft
     first = _nth(chain, 1)
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _link_url("chain-link-move", first), {"version": _version(chain), "direction": "up"}, **HTMX
     )
     assert response.status_code == 400
-    assert "Link 1 is already the first." in _text(response)
+    assert "Link 1 is already the first." in page_text(response)
     assert _nth(chain, 1) == first
 
 
 def test_a_stale_move_is_refused(client, world):
     chain = world.tara_chain_draft
     second = _nth(chain, 2)
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         _link_url("chain-link-move", second), {"version": _version(chain) - 1, "direction": "up"}
     )
     assert response.status_code == 409
-    assert "Someone else saved this chain analysis" in _text(response)
+    assert "Someone else saved this chain analysis" in page_text(response)
     assert _nth(chain, 2) == second
 
 
 def test_the_worksheet_saves_what_changed(client, world):
     chain = world.tara_chain_draft
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("chain-edit", kwargs={"chain_id": chain.public_id}),
         {
             "version": _version(chain),
@@ -695,7 +690,7 @@ def test_a_stale_worksheet_is_refused_with_the_text_kept(client, world):
         chain=chain, by=world.tara, expected_version=stale, changes={"repair": "Apologised."}
     )
     typed = "The group leader asked everyone to share a diary card."
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("chain-edit", kwargs={"chain_id": chain.public_id}),
         {
             "version": stale,
@@ -706,8 +701,8 @@ def test_a_stale_worksheet_is_refused_with_the_text_kept(client, world):
         },
     )
     assert response.status_code == 409
-    assert "Someone else saved this chain analysis" in _text(response)
-    assert typed in _text(response)
+    assert "Someone else saved this chain analysis" in page_text(response)
+    assert typed in page_text(response)
     chain.refresh_from_db()
     assert chain.prompting_event == ""
 
@@ -715,14 +710,14 @@ def test_a_stale_worksheet_is_refused_with_the_text_kept(client, world):
 def test_the_author_brings_the_chain_to_team_and_back(client, world):
     chain = world.tara_chain_draft
     url = reverse("chain-status", kwargs={"chain_id": chain.public_id})
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     assert (
         client.post(url, {"version": _version(chain), "status": "READY_FOR_TEAM"}).status_code
         == 302
     )
     chain.refresh_from_db()
     assert chain.status == ChainStatus.READY_FOR_TEAM
-    assert _as(Client(), world.theo).get(_chain_url(chain)).status_code == 200  # shared now
+    assert signed_in(Client(), world.theo).get(_chain_url(chain)).status_code == 200  # shared now
     assert client.post(url, {"version": _version(chain), "status": "PRESENTED"}).status_code == 400
     assert client.post(url, {"version": _version(chain) - 1, "status": "DRAFT"}).status_code == 409
     assert client.post(url, {"version": _version(chain), "status": "DRAFT"}).status_code == 302
@@ -734,7 +729,7 @@ def test_the_author_brings_the_chain_to_team_and_back(client, world):
 def test_consequences_are_added_and_removed(client, world, htmx):
     chain = world.tara_chain_draft
     headers = HTMX if htmx else {}
-    _as(client, world.tara)
+    signed_in(client, world.tara)
     response = client.post(
         reverse("chain-consequence-add", kwargs={"chain_id": chain.public_id}),
         {
@@ -748,7 +743,7 @@ def test_consequences_are_added_and_removed(client, world, htmx):
     assert response.status_code == (200 if htmx else 302)
     consequence = ChainConsequence.objects.get(chain=chain)
     if htmx:
-        assert _text(response).lstrip().startswith('<section id="chain-consequences"')
+        assert page_text(response).lstrip().startswith('<section id="chain-consequences"')
     response = client.post(
         reverse(
             "chain-consequence-delete",
@@ -762,9 +757,8 @@ def test_consequences_are_added_and_removed(client, world, htmx):
 
 
 def test_no_template_of_the_record_has_inline_script_or_style():
-    from pathlib import Path
 
-    for template in (Path(__file__).resolve().parent.parent / "templates" / "cases").glob("*.html"):
+    for template in (ROOT / "templates" / "cases").glob("*.html"):
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
         assert not re.search(r"\sstyle=|\son[a-z]+=", text), template
@@ -801,7 +795,7 @@ def test_an_empty_chart_is_still_an_svg():
 
 def test_the_missing_links_answers_are_saved(client, world):
     chain = world.tara_chain_ready
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("chain-edit", kwargs={"chain_id": chain.public_id}),
         {
             "version": _version(chain),
@@ -822,5 +816,7 @@ def test_the_missing_links_answers_are_saved(client, world):
         None,
     )
     assert chain.willingness_barrier == "Dreaded the group that week."
-    page = _text(_as(Client(), world.theo).get(_chain_url(chain)))  # shared: Theo reads it
+    page = page_text(
+        signed_in(Client(), world.theo).get(_chain_url(chain))
+    )  # shared: Theo reads it
     assert "Dreaded the group that week." in page

@@ -10,14 +10,12 @@ see until she opens emergency access to it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from cases.models import EmergencyAccess
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.teams.models import Role
+from tests.clients import client_for, send
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,16 +40,6 @@ def bea(world: SimpleNamespace) -> User:
     return user
 
 
-def signed_in(person: User) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
-def post(client: Client, url: str, data: dict[str, Any]) -> Any:
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
 def open_body(world: SimpleNamespace, reason: str = REASON) -> dict[str, Any]:
     return {"team": str(world.alpha.public_id), "code": world.tara_case.code, "reason": reason}
 
@@ -58,12 +47,12 @@ def open_body(world: SimpleNamespace, reason: str = REASON) -> dict[str, Any]:
 def test_a_leader_of_another_team_opens_it_reads_the_record_and_is_audited(
     world, bea, django_capture_on_commit_callbacks
 ):
-    client = signed_in(bea)
+    client = client_for(bea)
     case_url = f"/api/v1/cases/{world.tara_case.public_id}/"
     assert client.get(case_url).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, OPEN, open_body(world))
+        response = send(client, "POST", OPEN, open_body(world))
     assert response.status_code == 201, response.content
     access = EmergencyAccess.objects.get()
     assert (access.case, access.user, access.reason) == (world.tara_case, bea, REASON)
@@ -113,14 +102,14 @@ def test_a_leader_of_another_team_opens_it_reads_the_record_and_is_audited(
         assert "Diary card" not in text
 
     # Others' events are untouched: Lena reading her own team's case is no emergency.
-    signed_in(world.lena).get(case_url)
+    client_for(world.lena).get(case_url)
     assert (
         AuditEvent.objects.filter(actor=world.lena, action=Action.VIEW).get().emergency_access == ""
     )
 
 
 def test_the_page_opens_it_by_team_and_code_and_goes_to_the_case(world, bea):
-    client = signed_in(bea)
+    client = client_for(bea)
     response = client.post(
         reverse("emergency-access"),
         {"team": world.alpha.public_id, "code": world.tara_case.code.lower(), "reason": REASON},
@@ -134,10 +123,10 @@ def test_the_page_opens_it_by_team_and_code_and_goes_to_the_case(world, bea):
 
 @pytest.mark.parametrize("reason", ["", "Urgent!", "Clientatriskandtherapistunreachable"])
 def test_a_reason_of_less_than_a_sentence_is_refused(world, bea, reason):
-    response = post(signed_in(bea), OPEN, open_body(world, reason))
+    response = send(client_for(bea), "POST", OPEN, open_body(world, reason))
     assert response.status_code == 400
     assert not EmergencyAccess.objects.exists()
-    page = signed_in(bea).post(
+    page = client_for(bea).post(
         reverse("emergency-access"),
         {"team": world.alpha.public_id, "code": world.tara_case.code, "reason": reason},
     )
@@ -146,27 +135,27 @@ def test_a_reason_of_less_than_a_sentence_is_refused(world, bea, reason):
 
 
 def test_an_unknown_code_is_a_clear_400(world, bea):
-    response = post(signed_in(bea), OPEN, {**open_body(world), "code": "C-ZZZZZZ"})
+    response = send(client_for(bea), "POST", OPEN, {**open_body(world), "code": "C-ZZZZZZ"})
     assert response.status_code == 400
     assert "no case with this code" in response.json()["code"][0]
 
 
 def test_a_therapist_cannot_open_it(world):
-    response = post(signed_in(world.olga), OPEN, open_body(world))
+    response = send(client_for(world.olga), "POST", OPEN, open_body(world))
     assert response.status_code == 403
     assert not EmergencyAccess.objects.exists()
 
 
 def test_someone_who_can_already_see_the_case_is_told_so(world):
-    response = post(signed_in(world.sam), OPEN, open_body(world))
+    response = send(client_for(world.sam), "POST", OPEN, open_body(world))
     assert response.status_code == 400
     assert "already see this case" in response.json()["code"][0]
     assert not EmergencyAccess.objects.exists()
 
 
 def test_when_it_expires_the_case_answers_404_again(world, bea):
-    client = signed_in(bea)
-    assert post(client, OPEN, open_body(world)).status_code == 201
+    client = client_for(bea)
+    assert send(client, "POST", OPEN, open_body(world)).status_code == 201
     case_url = f"/api/v1/cases/{world.tara_case.public_id}/"
     assert client.get(case_url).status_code == 200
     # Time moves on: the grant began five hours ago and ended a second ago.
@@ -185,16 +174,16 @@ def test_the_opener_cannot_review_it_and_the_team_leader_does(world, bea):
     with pytest.raises(PermissionDenied):
         clinical.emergency_access_review(access=access, by=bea, note="Looked fine to me.")
     review_url = f"{OPEN}{access.public_id}/review/"
-    assert post(signed_in(bea), review_url, {"note": "Mine."}).status_code == 404
+    assert send(client_for(bea), "POST", review_url, {"note": "Mine."}).status_code == 404
     # A therapist of the team does not review it either.
-    assert post(signed_in(world.tara), review_url, {"note": "Fine."}).status_code == 404
+    assert send(client_for(world.tara), "POST", review_url, {"note": "Fine."}).status_code == 404
 
-    lena = signed_in(world.lena)
+    lena = client_for(world.lena)
     listed = lena.get(OPEN).json()
     assert [row["id"] for row in listed] == [str(access.public_id)]
     assert str(access.public_id) in lena.get(reverse("emergency-review")).content.decode()
 
-    response = post(lena, review_url, {"note": "Called Tara back; the access was needed."})
+    response = send(lena, "POST", review_url, {"note": "Called Tara back; the access was needed."})
     assert response.status_code == 200
     access.refresh_from_db()
     assert access.reviewed_by == world.lena
@@ -212,12 +201,12 @@ def test_staff_who_opened_it_cannot_review_it_but_another_can(world):
     MembershipFactory.create(team=world.beta, user=world.ada, role=Role.SUPERVISOR)
     access = clinical.emergency_access_open(case=world.tara_case, by=world.ada, reason=REASON)
     review_url = f"{OPEN}{access.public_id}/review/"
-    assert post(signed_in(world.ada), review_url, {"note": "Mine."}).status_code == 403
-    page = signed_in(world.ada).post(
+    assert send(client_for(world.ada), "POST", review_url, {"note": "Mine."}).status_code == 403
+    page = client_for(world.ada).post(
         reverse("emergency-review-mark", kwargs={"access_id": access.public_id}), {"note": "x"}
     )
     assert page.status_code == 403
-    mark = signed_in(world.lena).post(
+    mark = client_for(world.lena).post(
         reverse("emergency-review-mark", kwargs={"access_id": access.public_id}),
         {"note": "Checked with Tara."},
     )

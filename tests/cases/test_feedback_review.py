@@ -25,6 +25,7 @@ from cases.models import ChainAnalysis, Feedback, FeedbackKind, ReviewRequest, R
 from cases.selectors import feedback_citation_counts
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.errors import Conflict
+from tests.clients import send, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +35,6 @@ VALIDATING = {
     "validation": "Leaving the room when fear rose so fast makes sense: it brought relief.",
     "suggestion": "Rehearse one skill for the first minute of fear before the next group.",
 }
-
-
-def _as(client: Client, person: Any) -> Client:
-    client.force_login(person)
-    return client
-
-
-def _post(client: Client, url: str, data: Any = None) -> Any:
-    body = json.dumps(data) if data is not None else ""
-    return client.post(url, body, content_type="application/json")
 
 
 def _give(world: SimpleNamespace, by: str, item: str = "tara_chain_ready", **extra: Any) -> Any:
@@ -65,10 +56,10 @@ def test_feedback_without_validation_is_refused(world, validation):
 
 def test_the_api_refuses_feedback_without_validation(client, world):
     body = {"chain_analysis": str(world.tara_chain_ready.public_id), "suggestion": "More links."}
-    response = _post(_as(client, world.sam), FEEDBACK, body)
+    response = send(signed_in(client, world.sam), "POST", FEEDBACK, body)
     assert response.status_code == 400
     assert "validation" in response.json()
-    response = _post(client, FEEDBACK, {**body, "validation": "  "})
+    response = send(client, "POST", FEEDBACK, {**body, "validation": "  "})
     assert response.status_code == 400
     assert not Feedback.objects.exists()
 
@@ -79,7 +70,7 @@ def test_feedback_texts_have_a_maximum_length(client, world):
         **VALIDATING,
         "observation": "x" * 2001,
     }
-    response = _post(_as(client, world.sam), FEEDBACK, body)
+    response = send(signed_in(client, world.sam), "POST", FEEDBACK, body)
     assert response.status_code == 400
     assert "observation" in response.json()
 
@@ -160,7 +151,7 @@ def test_who_reads_feedback(world, giver, readers, not_readers):
 
 def test_a_teammate_does_not_read_feedback_given_to_a_colleague(client, world):
     _give(world, "sam", item="tara_tib_shared")
-    response = _as(client, world.theo).get(FEEDBACK)
+    response = signed_in(client, world.theo).get(FEEDBACK)
     assert response.json()["results"] == []
     page = client.get(reverse("case-detail", kwargs={"case_id": world.tara_case.public_id}))
     assert VALIDATING["validation"] not in page.content.decode()
@@ -177,7 +168,7 @@ def test_a_co_therapist_reads_the_feedback_on_the_case(world):
 
 def test_the_therapist_sees_the_feedback_addressed_to_her(client, world):
     _give(world, "sam", item="tara_tib_shared")
-    page = _as(client, world.tara).get(reverse("my-feedback")).content.decode()
+    page = signed_in(client, world.tara).get(reverse("my-feedback")).content.decode()
     assert VALIDATING["validation"] in page
     # Validation is shown first, and labelled as such.
     assert page.index(">Validation<") < page.index(VALIDATING["validation"])
@@ -260,7 +251,7 @@ def test_a_step_out_of_order_is_a_conflict(client, world):
     with pytest.raises(Conflict):
         services.review_resubmit(review=review, by=world.tara)
     url = f"{REVIEWS}{review.public_id}/sign-off/"
-    assert _post(_as(client, world.sam), url, VALIDATING).status_code == 409
+    assert send(signed_in(client, world.sam), "POST", url, VALIDATING).status_code == 409
 
 
 def test_asking_for_a_revision_says_what_to_revise(world):
@@ -310,25 +301,29 @@ def test_the_api_runs_the_review(client, world):
     tara.force_login(world.tara)
     sam.force_login(world.sam)
     body = {"tib_entry": str(world.tara_tib_shared.public_id), "reviewer": str(world.sam.public_id)}
-    created = _post(tara, REVIEWS, body)
+    created = send(tara, "POST", REVIEWS, body)
     assert created.status_code == 201, created.json()
     url = f"{REVIEWS}{created.json()['id']}/"
-    assert _post(tara, url + "start/").status_code == 403
-    assert _post(sam, url + "start/").json()["review"]["status"] == "IN_REVIEW"
-    revised = _post(sam, url + "revise/", {**VALIDATING, "assumptions": ["DOING_BEST_THEY_CAN"]})
+    assert send(tara, "POST", url + "start/").status_code == 403
+    assert send(sam, "POST", url + "start/").json()["review"]["status"] == "IN_REVIEW"
+    revised = send(
+        sam, "POST", url + "revise/", {**VALIDATING, "assumptions": ["DOING_BEST_THEY_CAN"]}
+    )
     assert revised.status_code == 200
     assert revised.json()["feedback"]["assumptions"] == ["DOING_BEST_THEY_CAN"]
     assert revised.json()["review"]["status"] == "REVISION_REQUESTED"
-    assert _post(sam, url + "resubmit/").status_code == 403
-    assert _post(tara, url + "resubmit/").json()["review"]["status"] == "REQUESTED"
+    assert send(sam, "POST", url + "resubmit/").status_code == 403
+    assert send(tara, "POST", url + "resubmit/").json()["review"]["status"] == "REQUESTED"
 
 
 def test_outsiders_find_no_review(client, world):
     review = _request(world)
     for who in ("olga", "fern", "ada", "theo"):
-        response = _post(_as(Client(), getattr(world, who)), f"{REVIEWS}{review.public_id}/start/")
+        response = send(
+            signed_in(Client(), getattr(world, who)), "POST", f"{REVIEWS}{review.public_id}/start/"
+        )
         assert response.status_code == 404, who
-        listed = _as(Client(), getattr(world, who)).get(REVIEWS).json()["results"]
+        listed = signed_in(Client(), getattr(world, who)).get(REVIEWS).json()["results"]
         assert listed == [], who
 
 
@@ -337,7 +332,7 @@ def test_outsiders_find_no_review(client, world):
 
 def test_the_review_queue_lists_what_waits_for_the_reviewer(client, world):
     review = _request(world)
-    page = _as(client, world.sam).get(reverse("review-queue")).content.decode()
+    page = signed_in(client, world.sam).get(reverse("review-queue")).content.decode()
     assert reverse("review-start", kwargs={"review_id": review.public_id}) in page
     # Tara asked for it: it is not in her queue, but on her feedback page.
     tara = Client()
@@ -352,15 +347,15 @@ def test_review_steps_are_offered_to_the_right_person_only(client, world):
     review = _request(world)
     url = reverse("chain-detail", kwargs={"chain_id": world.tara_chain_ready.public_id})
     start = reverse("review-start", kwargs={"review_id": review.public_id})
-    assert start in _as(Client(), world.sam).get(url).content.decode()
+    assert start in signed_in(Client(), world.sam).get(url).content.decode()
     for who in ("tara", "theo", "lena"):
-        assert start not in _as(Client(), getattr(world, who)).get(url).content.decode(), who
+        assert start not in signed_in(Client(), getattr(world, who)).get(url).content.decode(), who
 
 
 def test_the_case_page_folds_each_entrys_request_for_a_review_and_the_analysis_page_does_not(
     client, world
 ):
-    tara = _as(client, world.tara)
+    tara = signed_in(client, world.tara)
     case = tara.get(reverse("case-detail", kwargs={"case_id": world.tara_case.public_id}))
     html = case.content.decode()
     folds = html.count('<details class="review-request-fold"><summary>Ask for a review</summary>')
@@ -372,7 +367,7 @@ def test_the_case_page_folds_each_entrys_request_for_a_review_and_the_analysis_p
 
 def test_a_page_post_runs_the_steps(client, world):
     review = _request(world)
-    sam = _as(client, world.sam)
+    sam = signed_in(client, world.sam)
     sam.post(reverse("review-start", kwargs={"review_id": review.public_id}))
     response = sam.post(
         reverse("review-sign-off", kwargs={"review_id": review.public_id}),
@@ -386,7 +381,7 @@ def test_a_page_post_runs_the_steps(client, world):
 
 def test_the_feedback_form_puts_validation_first(client, world):
     url = reverse("tib-feedback", kwargs={"tib_id": world.tara_tib_shared.public_id})
-    page = _as(client, world.sam).get(url).content.decode()
+    page = signed_in(client, world.sam).get(url).content.decode()
     assert page.index('name="validation"') < page.index('name="observation"')
     assert "Validation comes first" in page
     refused = client.post(url, {"observation": "Long pause before answering."})
@@ -421,7 +416,7 @@ def test_the_api_names_an_unknown_code(client, world):
         **VALIDATING,
         "agreements": ["FALLIBILITY", "BE_NICE"],
     }
-    response = _post(_as(client, world.sam), FEEDBACK, body)
+    response = send(signed_in(client, world.sam), "POST", FEEDBACK, body)
     assert response.status_code == 400
     assert "BE_NICE" in json.dumps(response.json())
 
@@ -454,7 +449,7 @@ def test_tib_entries_and_analyses_cite_assumptions(world):
 
 
 def test_the_forms_suggest_the_assumptions_that_fit(client, world):
-    tara = _as(client, world.tara)
+    tara = signed_in(client, world.tara)
     client_tib = tara.get(reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}))
     page = client_tib.content.decode()
     for code in ("DOING_BEST_THEY_CAN", "NEED_TO_DO_BETTER"):
@@ -475,7 +470,7 @@ def _ticked(page: str, code: str) -> bool:
 
 
 def test_a_client_tib_offers_a_missing_links_analysis(client, world):
-    response = _as(client, world.tara).post(
+    response = signed_in(client, world.tara).post(
         reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}),
         {
             "category": "NON_COMPLIANT",
@@ -506,17 +501,17 @@ def test_the_assumption_page_lists_only_what_the_reader_may_see(client, world):
         f"#tib-{world.tara_tib_private.public_id}",
         f"#tib-{world.tara_tib_shared.public_id}",
     )
-    tara = _as(Client(), world.tara).get(url).content.decode()
+    tara = signed_in(Client(), world.tara).get(url).content.decode()
     assert private in tara
     assert shared in tara
-    theo = _as(Client(), world.theo).get(url).content.decode()
+    theo = signed_in(Client(), world.theo).get(url).content.decode()
     assert private not in theo
     assert shared in theo
-    olga = _as(Client(), world.olga).get(url).content.decode()
+    olga = signed_in(Client(), world.olga).get(url).content.decode()
     assert private not in olga
     assert shared not in olga
     assert (
-        _as(Client(), world.olga)
+        signed_in(Client(), world.olga)
         .get(reverse("assumption-detail", kwargs={"code": "NO_SUCH"}))
         .status_code
         == 404
@@ -526,8 +521,8 @@ def test_the_assumption_page_lists_only_what_the_reader_may_see(client, world):
 def test_the_agreement_page_lists_feedback_for_its_readers(client, world):
     feedback = _give(world, "sam", agreements=["PHENOMENOLOGICAL_EMPATHY"])
     url = reverse("agreement-detail", kwargs={"code": "PHENOMENOLOGICAL_EMPATHY"})
-    assert "Supervisor feedback" in _as(Client(), world.tara).get(url).content.decode()
-    assert "Supervisor feedback" not in _as(Client(), world.theo).get(url).content.decode()
+    assert "Supervisor feedback" in signed_in(Client(), world.tara).get(url).content.decode()
+    assert "Supervisor feedback" not in signed_in(Client(), world.theo).get(url).content.decode()
     assert feedback.pk
 
 
@@ -573,7 +568,7 @@ def _more(world: SimpleNamespace, n: int) -> None:
 @pytest.mark.parametrize("extra", [1, 30], ids=["few-rows", "many-rows"])
 def test_feedback_list_query_budget(client, world, django_assert_num_queries, extra):
     _more(world, extra)
-    client = _as(client, world.tara)
+    client = signed_in(client, world.tara)
     with django_assert_num_queries(5):
         # 1. the session
         # 2. the signed-in person
@@ -589,7 +584,7 @@ def test_feedback_list_query_budget(client, world, django_assert_num_queries, ex
 @pytest.mark.parametrize("extra", [1, 30], ids=["few-rows", "many-rows"])
 def test_review_list_query_budget(client, world, django_assert_num_queries, extra):
     _more(world, extra)
-    client = _as(client, world.tara)
+    client = signed_in(client, world.tara)
     with django_assert_num_queries(3):
         # 1. the session
         # 2. the signed-in person

@@ -18,8 +18,11 @@ from agendas import services
 from agendas.models import Meeting
 from cases.services import review_request
 from consultteam.teams.models import Role
+from tests.clients import signed_in
 from tests.factories import MembershipFactory, TeamFactory
-from tests.meeting_pages import _as, _text, _url, day_label, meetings, submit
+from tests.meeting_makers import submit
+from tests.meeting_pages import _url, day_label, meetings
+from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +30,9 @@ __all__ = ["meetings"]  # the fixture, imported for pytest to find
 
 
 def _home(client: Any, user: Any) -> str:
-    response = _as(client, user).get(reverse("home"))
+    response = signed_in(client, user).get(reverse("home"))
     assert response.status_code == 200
-    return _text(response)
+    return page_text(response)
 
 
 def test_a_therapist_sees_her_week(client, world, meetings):
@@ -183,7 +186,7 @@ def test_the_home_page_asks_the_same_queries_however_many_teams_and_items(
     services.action_item_add(
         meeting=meetings.first, by=world.lena, owner=world.lena, description="Book the room"
     )
-    _as(client, world.lena)
+    signed_in(client, world.lena)
     client.get(reverse("home"))  # warm the session
     # 1 session, 2 user, 3 memberships, 4 next meeting per team, 5 items, 6 roles,
     # 7 attendance, 8 rotating roles of led teams, 9 member counts, 10 open actions,
@@ -197,6 +200,6 @@ def test_the_home_page_asks_the_same_queries_however_many_teams_and_items(
     )
     _second_team_led_by(world.lena)
     with django_assert_num_queries(12):
-        page = _text(client.get(reverse("home")))
+        page = page_text(client.get(reverse("home")))
     assert "Gamma" in page
     assert "Send the reading" in page

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from consultteam import env
+from tests.paths import ROOT
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def _run_without_secret(
         text=True,
         check=False,
         timeout=60,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
     )
 
 

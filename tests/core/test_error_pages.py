@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.error_urls import INTERNAL_DETAIL
-from tests.meeting_pages import _url, meetings, submit
+from tests.meeting_makers import submit
+from tests.meeting_pages import _url, meetings
 from tests.page_html import Node, parse
 
 __all__ = ["meetings"]  # the fixture, imported for the tests below

@@ -10,11 +10,11 @@ the source with `ast`, so an import inside a function, or under TYPE_CHECKING, c
 
 import ast
 import tomllib
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 # Bottom first: a package may import itself and those before it.
 LAYERS = ("consultteam", "cases", "agendas", "reminders", "clinic")
 

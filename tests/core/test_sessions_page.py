@@ -11,15 +11,9 @@ from django.urls import reverse
 from consultteam.accounts.models import UserSession
 from consultteam.accounts.services import api_token_issue
 from consultteam.audit.models import Action, AuditEvent
-from tests.factories import PASSWORD
+from tests.clients import FIREFOX, SAFARI, is_signed_in, signed_in_with_password
 
 pytestmark = pytest.mark.django_db
-
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
-SAFARI = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -27,25 +21,14 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
-def signed_in(user, agent: str = FIREFOX) -> Client:
-    client = Client(HTTP_USER_AGENT=agent)
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def is_signed_in(client: Client) -> bool:
-    return client.get(reverse("session-list")).status_code == 200
-
-
 def session_of(client: Client) -> UserSession:
     return UserSession.objects.get(session_key=client.session.session_key)
 
 
 def test_lists_ones_sessions_and_tokens(tara, theo):
-    here = signed_in(tara)
-    phone = signed_in(tara, SAFARI)
-    signed_in(theo)  # someone else's session never shows
+    here = signed_in_with_password(tara)
+    phone = signed_in_with_password(tara, SAFARI)
+    signed_in_with_password(theo)  # someone else's session never shows
     api_token_issue(user=tara, name="Tara's script")
 
     response = here.get(reverse("session-list"))
@@ -67,8 +50,8 @@ def test_lists_ones_sessions_and_tokens(tara, theo):
 
 
 def test_ends_one_other_session(tara):
-    here = signed_in(tara)
-    phone = signed_in(tara, SAFARI)
+    here = signed_in_with_password(tara)
+    phone = signed_in_with_password(tara, SAFARI)
     phone_session = session_of(phone)
 
     response = here.post(reverse("session-end", kwargs={"session_id": phone_session.public_id}))
@@ -83,8 +66,8 @@ def test_ends_one_other_session(tara):
 
 
 def test_ending_this_browsers_session_signs_out_here(tara):
-    here = signed_in(tara)
-    phone = signed_in(tara, SAFARI)
+    here = signed_in_with_password(tara)
+    phone = signed_in_with_password(tara, SAFARI)
 
     response = here.post(reverse("session-end", kwargs={"session_id": session_of(here).public_id}))
 
@@ -95,10 +78,10 @@ def test_ending_this_browsers_session_signs_out_here(tara):
 
 
 def test_signs_out_everywhere_else(tara, theo):
-    here = signed_in(tara)
-    phone = signed_in(tara, SAFARI)
-    laptop = signed_in(tara)
-    colleague = signed_in(theo)
+    here = signed_in_with_password(tara)
+    phone = signed_in_with_password(tara, SAFARI)
+    laptop = signed_in_with_password(tara)
+    colleague = signed_in_with_password(theo)
     ended = [session_of(phone).public_id, session_of(laptop).public_id]
 
     response = here.post(reverse("session-end-others"), follow=True)
@@ -115,8 +98,8 @@ def test_signs_out_everywhere_else(tara, theo):
 
 
 def test_another_persons_session_answers_404(tara, theo):
-    tara_client = signed_in(tara)
-    theo_client = signed_in(theo)
+    tara_client = signed_in_with_password(tara)
+    theo_client = signed_in_with_password(theo)
     theos = session_of(theo_client)
 
     response = tara_client.post(reverse("session-end", kwargs={"session_id": theos.public_id}))
@@ -127,9 +110,9 @@ def test_another_persons_session_answers_404(tara, theo):
 
 
 def test_page_queries_do_not_grow_with_sessions(tara, django_assert_num_queries):
-    here = signed_in(tara)
+    here = signed_in_with_password(tara)
     for agent in (SAFARI, FIREFOX, SAFARI):
-        signed_in(tara, agent)
+        signed_in_with_password(tara, agent)
     api_token_issue(user=tara, name="one")
     api_token_issue(user=tara, name="two")
     url = reverse("session-list")

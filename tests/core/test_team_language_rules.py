@@ -7,7 +7,6 @@ to Alpha's text at once and never to Beta's.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from consultteam.audit.models import Action, AuditEvent
 from consultteam.textcheck.engine import check_text, invalidate_rules
 from consultteam.textcheck.models import LanguageRule
 from consultteam.textcheck.services import language_rule_add
+from tests.clients import send, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,6 @@ def _fresh_rules() -> Iterator[None]:
     invalidate_rules()
     yield
     invalidate_rules()
-
-
-def signed_in(client: Client, person: Any) -> Client:
-    client.force_login(person)
-    return client
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    body = json.dumps(data) if data is not None else ""
-    return client.generic(method, url, body, content_type="application/json")
 
 
 def fired(team: Any) -> set[str]:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -23,20 +22,14 @@ from cases.models import ChainLink, TIBEntry
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.textcheck.models import FlagCheck, FlagStatus, TextFlag
 from consultteam.textcheck.services import IdentifierFound, flags_for, text_flag_resolve
+from tests.clients import client_for
+from tests.flagged_text import DAY, JUDGED, log_tib
 
 pytestmark = pytest.mark.django_db
 
-DAY = timezone.localdate() - dt.timedelta(days=2)
-JUDGED = "Came 20 minutes late again; she was being manipulative about the schedule."
 REWORDED = "Came 20 minutes late again; asked twice to move the session time."
 PHONE = "Called the clinic from 555-010-0199 after the session."
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
-
-
-def _as(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _tib_form(description: str, **extra: str) -> dict[str, str]:
@@ -51,20 +44,6 @@ def _tib_form(description: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _log(world, description: str, **kwargs: Any):
-    return clinical.tib_log(
-        by=world.tara,
-        team=world.alpha,
-        actor=Actor.CLIENT,
-        case=world.tara_case,
-        category="NON_COMPLIANT",
-        setting=Setting.INDIVIDUAL_SESSION,
-        occurred_on=DAY,
-        description=description,
-        **kwargs,
-    )
-
-
 def _statuses(obj) -> list[tuple[str, str, str]]:
     return [(f.field, f.excerpt, f.status) for f in flags_for(obj, statuses=None)]
 
@@ -73,7 +52,7 @@ def _statuses(obj) -> list[tuple[str, str, str]]:
 
 
 def test_a_tib_with_judgmental_wording_is_saved_and_its_flag_shown_on_the_case(world):
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}), _tib_form(JUDGED)
     )
     assert response.status_code == 302
@@ -93,14 +72,14 @@ def test_a_tib_with_judgmental_wording_is_saved_and_its_flag_shown_on_the_case(w
     assert flag.team == world.alpha
     assert flag.created_by == world.tara
     assert response["Location"].endswith(f"#tib-{entry.public_id}")
-    page = _as(world.tara).get(response["Location"]).content.decode()
+    page = client_for(world.tara).get(response["Location"]).content.decode()
     assert "manipulative</mark>" in page
     assert escape(flag.suggestion) in page
     assert "Keep, with a reason" in page
     assert "Dismiss" in page
     # Those who only read the entry do not get the author's flags.
     clinical.tib_share_with_team(entry=entry, by=world.tara)
-    theirs = _as(world.theo).get(response["Location"]).content.decode()
+    theirs = client_for(world.theo).get(response["Location"]).content.decode()
     assert "Keep, with a reason" not in theirs
 
 
@@ -120,23 +99,23 @@ def test_a_flag_points_at_the_rule_that_raised_it(world):
     )
     invalidate_rules()
     try:
-        entry = _log(world, "The client runs rings around the rota.").entry
+        entry = log_tib(world, "The client runs rings around the rota.").entry
         (flag,) = flags_for(entry, statuses=None)
         assert flag.rule_id == twin.pk
-        entry = _log(world, JUDGED).entry
+        entry = log_tib(world, JUDGED).entry
         assert [f.rule_id for f in flags_for(entry, statuses=None)] == [default.pk]
     finally:
         invalidate_rules()
 
 
 def test_the_service_returns_the_open_flags(world):
-    logged = _log(world, JUDGED)
+    logged = log_tib(world, JUDGED)
     assert [(f.field, f.excerpt) for f in logged.flags] == [("description", "manipulative")]
     assert list(flags_for(logged.entry)) == list(logged.flags)
 
 
 def test_rewording_marks_the_open_flag_reworded(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     clinical.tib_update(entry=entry, by=world.tara, changes={"description": REWORDED})
     assert _statuses(entry) == [("description", "manipulative", FlagStatus.REWORDED)]
     flag = TextFlag.objects.get(object_id=entry.public_id)
@@ -145,22 +124,24 @@ def test_rewording_marks_the_open_flag_reworded(world):
 
 
 def test_saving_the_same_text_again_raises_nothing_new(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     clinical.tib_update(entry=entry, by=world.tara, changes={"description": "Again: " + JUDGED})
     assert _statuses(entry) == [("description", "manipulative", FlagStatus.OPEN)]
 
 
 def test_keeping_needs_a_reason_and_is_not_raised_again(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     flag = TextFlag.objects.get(object_id=entry.public_id)
     url = reverse("text-flag-resolve", kwargs={"flag_id": flag.public_id})
     back = reverse("case-detail", kwargs={"case_id": world.tara_case.public_id})
-    refused = _as(world.tara).post(url, {"status": "KEPT", "reason": " ", "next": back})
+    refused = client_for(world.tara).post(url, {"status": "KEPT", "reason": " ", "next": back})
     assert refused.status_code == 400
     assert "reason is required" in refused.content.decode()
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN
-    kept = _as(world.tara).post(url, {"status": "KEPT", "reason": "Her own word", "next": back})
+    kept = client_for(world.tara).post(
+        url, {"status": "KEPT", "reason": "Her own word", "next": back}
+    )
     assert kept.status_code == 302
     assert kept["Location"] == back
     flag.refresh_from_db()
@@ -170,9 +151,9 @@ def test_keeping_needs_a_reason_and_is_not_raised_again(world):
 
 
 def test_dismissing_is_remembered(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     flag = TextFlag.objects.get(object_id=entry.public_id)
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("text-flag-resolve", kwargs={"flag_id": flag.public_id}),
         {"status": "DISMISSED", "next": "https://elsewhere.example/"},
     )
@@ -183,14 +164,14 @@ def test_dismissing_is_remembered(world):
 
 
 def test_only_someone_who_may_change_the_record_resolves_its_flags(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     flag = TextFlag.objects.get(object_id=entry.public_id)
     with pytest.raises(PermissionDenied):
         text_flag_resolve(flag=flag, by=world.lena, status="DISMISSED")
 
 
 def test_own_tib_with_flags_goes_to_its_flags_page(world):
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("tib-new-own"),
         _tib_form(
             "I was lazy about returning calls this week.",
@@ -201,7 +182,7 @@ def test_own_tib_with_flags_goes_to_its_flags_page(world):
     )
     assert response.status_code == 302
     assert "/text-flags/of/" in response["Location"]
-    page = _as(world.tara).get(response["Location"]).content.decode()
+    page = client_for(world.tara).get(response["Location"]).content.decode()
     assert "lazy</mark>" in page
     assert "Keep, with a reason" in page
 
@@ -218,7 +199,7 @@ def test_chain_link_and_consequence_flags_are_stored_and_shown_in_the_editor(wor
         prevention_plan="Plan the first ten minutes of group with her.",
     )
     assert _statuses(chain) == [("problem_behavior", "attention-seeking", "OPEN")]
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("chain-link-add", kwargs={"chain_id": chain.public_id}),
         {"version": chain.version, "kind": LinkKind.THOUGHT, "description": "She is not trying."},
         **HTMX,
@@ -236,7 +217,7 @@ def test_chain_link_and_consequence_flags_are_stored_and_shown_in_the_editor(wor
         timing="IMMEDIATE",
         locus="ENVIRONMENT",
     )
-    page = _as(world.tara).get(reverse("chain-detail", kwargs={"chain_id": chain.public_id}))
+    page = client_for(world.tara).get(reverse("chain-detail", kwargs={"chain_id": chain.public_id}))
     text = page.content.decode()
     assert "attention-seeking</mark>" in text
     assert "always</mark>" in text
@@ -257,7 +238,7 @@ def test_chain_link_and_consequence_flags_are_stored_and_shown_in_the_editor(wor
 def test_an_identifier_stops_the_save_and_keeps_the_text(world):
     before = TIBEntry.objects.count()
     url = reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
-    response = _as(world.tara).post(url, _tib_form(PHONE))
+    response = client_for(world.tara).post(url, _tib_form(PHONE))
     assert response.status_code == 400
     assert TIBEntry.objects.count() == before
     assert not TextFlag.objects.exists()
@@ -270,7 +251,7 @@ def test_an_identifier_stops_the_save_and_keeps_the_text(world):
 
 def test_saving_anyway_needs_a_reason_and_is_audited_without_the_text(world):
     url = reverse("tib-new", kwargs={"case_id": world.tara_case.public_id})
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         url, _tib_form(PHONE, identifier_override="The clinic's public front-desk number")
     )
     assert response.status_code == 302
@@ -290,7 +271,7 @@ def test_saving_anyway_needs_a_reason_and_is_audited_without_the_text(world):
 
 def test_the_services_raise_identifier_found_with_the_flags(world):
     with pytest.raises(IdentifierFound) as found:
-        _log(world, PHONE)
+        log_tib(world, PHONE)
     assert found.value.fields == ["description"]
     assert [flag["category"] for flag in found.value.flags()] == ["PHONE"]
     chain = world.tara_chain_draft
@@ -315,13 +296,15 @@ def test_the_worksheet_keeps_the_typed_text_when_an_identifier_stops_it(world):
         "behavior_on": chain.behavior_on.isoformat(),
         "prompting_event": PHONE,
     }
-    response = _as(world.tara).post(url, data)
+    response = client_for(world.tara).post(url, data)
     assert response.status_code == 400
     assert "555-010-0199" in response.content.decode()
     assert "Save anyway" in response.content.decode()
     chain.refresh_from_db()
     assert chain.prompting_event == ""
-    saved = _as(world.tara).post(url, {**data, "identifier_override": "A crisis line number"})
+    saved = client_for(world.tara).post(
+        url, {**data, "identifier_override": "A crisis line number"}
+    )
     assert saved.status_code == 302
     chain.refresh_from_db()
     assert chain.prompting_event == PHONE
@@ -332,7 +315,7 @@ def test_the_worksheet_keeps_the_typed_text_when_an_identifier_stops_it(world):
 
 
 def test_api_refuses_an_identifier_with_the_flags_and_takes_an_override(world):
-    client = _as(world.tara)
+    client = client_for(world.tara)
     body = {
         "case": str(world.tara_case.public_id),
         "actor": "CLIENT",
@@ -358,7 +341,7 @@ def test_api_refuses_an_identifier_with_the_flags_and_takes_an_override(world):
 
 def test_api_link_with_identifier_is_refused(world):
     chain = world.tara_chain_draft
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("api-chain-analysis-links", kwargs={"chain_id": chain.public_id}),
         {"version": chain.version, "kind": "EVENT", "description": "Mail to jo@example.com"},
         content_type="application/json",
@@ -369,24 +352,24 @@ def test_api_link_with_identifier_is_refused(world):
 
 
 def test_api_lists_flags_only_to_those_who_may_see_the_record(world):
-    entry = _log(world, JUDGED).entry  # kept to Tara (not brought to team)
+    entry = log_tib(world, JUDGED).entry  # kept to Tara (not brought to team)
     url = reverse("api-text-flag-list") + f"?object={entry.public_id}"
-    mine = _as(world.tara).get(url)
+    mine = client_for(world.tara).get(url)
     assert mine.status_code == 200
     assert [(f["field"], f["check"], f["text"], f["status"]) for f in mine.json()] == [
         ("description", "language", "manipulative", "OPEN")
     ]
-    assert len(_as(world.lena).get(url).json()) == 1  # the team leader reads the record
+    assert len(client_for(world.lena).get(url).json()) == 1  # the team leader reads the record
     for who in ("theo", "olga", "ada"):
-        response = _as(getattr(world, who)).get(url)
+        response = client_for(getattr(world, who)).get(url)
         assert (who, response.status_code, response.json()) == (who, 200, [])
 
 
 def test_api_resolves_a_flag(world):
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     flag = TextFlag.objects.get(object_id=entry.public_id)
     url = reverse("api-text-flag-resolve", kwargs={"flag_id": flag.public_id})
-    client = _as(world.tara)
+    client = client_for(world.tara)
     refused = client.post(url, {"status": "KEPT"}, content_type="application/json")
     assert refused.status_code == 400
     assert "reason" in refused.json()
@@ -396,14 +379,14 @@ def test_api_resolves_a_flag(world):
     assert kept.status_code == 200
     assert kept.json()["status"] == "KEPT"
     for who, status in (("theo", 404), ("lena", 403)):
-        response = _as(getattr(world, who)).post(
+        response = client_for(getattr(world, who)).post(
             url, {"status": "DISMISSED"}, content_type="application/json"
         )
         assert (who, response.status_code) == (who, status)
 
 
 def test_the_live_check_takes_the_team_as_the_editor_sends_it(world):
-    response = _as(world.tara).post(
+    response = client_for(world.tara).post(
         reverse("api-text-check"),
         {"text": "She is always so manipulative.", "team": str(world.alpha.public_id)},
         content_type="application/json",
@@ -411,7 +394,7 @@ def test_the_live_check_takes_the_team_as_the_editor_sends_it(world):
     assert response.status_code == 200
     found = [(f["check"], f["category"], f["start"], f["end"]) for f in response.json()["flags"]]
     assert ("language", "PEJORATIVE_LABEL", 17, 29) in found
-    editor = _as(world.tara).get(
+    editor = client_for(world.tara).get(
         reverse("chain-detail", kwargs={"chain_id": world.tara_chain_draft.public_id})
     )
     page = editor.content.decode()
@@ -419,7 +402,7 @@ def test_the_live_check_takes_the_team_as_the_editor_sends_it(world):
     assert f'name="text-check-team" content="{world.alpha.public_id}"' in page
     assert "js/app.js" in page
     form = (
-        _as(world.tara)
+        client_for(world.tara)
         .get(reverse("tib-new", kwargs={"case_id": world.tara_case.public_id}))
         .content.decode()
     )
@@ -439,14 +422,14 @@ def _month_ago(months: int) -> dt.datetime:
 
 
 def test_patterns_count_by_category_and_resolution_per_month_and_name_nobody(world):
-    _log(world, JUDGED)
-    entry = _log(world, "He is lazy and not trying.").entry
+    log_tib(world, JUDGED)
+    entry = log_tib(world, "He is lazy and not trying.").entry
     TextFlag.objects.filter(object_id=entry.public_id).update(created_at=_month_ago(2))
-    old = _log(world, "She is lazy.").entry
+    old = log_tib(world, "She is lazy.").entry
     TextFlag.objects.filter(object_id=old.public_id).update(created_at=_month_ago(7))
     flag = TextFlag.objects.get(object_id=entry.public_id, excerpt="lazy")
     text_flag_resolve(flag=flag, by=world.tara, status="DISMISSED")
-    response = _as(world.lena).get(
+    response = client_for(world.lena).get(
         reverse("team-patterns", kwargs={"team_id": world.alpha.public_id})
     )
     assert response.status_code == 200
@@ -475,7 +458,7 @@ def test_patterns_count_by_category_and_resolution_per_month_and_name_nobody(wor
 )
 def test_patterns_are_for_the_leader_and_supervisors(world, who, status):
     url = reverse("team-patterns", kwargs={"team_id": world.alpha.public_id})
-    assert _as(getattr(world, who)).get(url).status_code == status
+    assert client_for(getattr(world, who)).get(url).status_code == status
 
 
 # --- The demo -----------------------------------------------------------------------------------

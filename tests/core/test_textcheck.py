@@ -14,7 +14,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from consultteam.textcheck.engine import check_text, invalidate_rules
 from consultteam.textcheck.models import LanguageCategory, LanguageRule
 from consultteam.textcheck.phrases import PhraseError, check_phrase
 from consultteam.textcheck.services import MAX_CHARACTERS, text_check
+from tests.clients import client_for, send
 from tests.textcheck_examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
@@ -55,17 +55,6 @@ def _fresh_rules() -> Iterator[None]:
 
 def categories(text: str, team_id: int | None = None) -> set[str]:
     return {flag.category for flag in check_text(text, team_id=team_id)}
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _post(client: Client, body: dict[str, Any]) -> Any:
-    return client.post(URL, data=json.dumps(body), content_type="application/json")
 
 
 # --- The labelled set ---------------------------------------------------------------------------
@@ -454,7 +443,9 @@ def test_adversarial_inputs_do_not_hang(text):
 
 
 def test_api_answers_flags(tara):
-    response = _post(_client(tara), {"text": "She is not trying. Call Emma Thornquist."})
+    response = send(
+        client_for(tara), "POST", URL, {"text": "She is not trying. Call Emma Thornquist."}
+    )
     assert response.status_code == 200
     flags = response.json()["flags"]
     assert [(flag["check"], flag["category"], flag["text"]) for flag in flags] == [
@@ -467,7 +458,9 @@ def test_api_answers_flags(tara):
 
 
 def test_api_answers_an_empty_list_for_clean_text(tara):
-    response = _post(_client(tara), {"text": "Used paced breathing during the argument."})
+    response = send(
+        client_for(tara), "POST", URL, {"text": "Used paced breathing during the argument."}
+    )
     assert response.status_code == 200
     assert response.json() == {"flags": []}
 
@@ -485,40 +478,40 @@ def test_api_answers_an_empty_list_for_clean_text(tara):
     ],
 )
 def test_api_refuses_bad_input_with_a_message(tara, body, message):
-    response = _post(_client(tara), body)
+    response = send(client_for(tara), "POST", URL, body)
     assert response.status_code == 400
     assert message in json.dumps(response.json())
 
 
 def test_api_refuses_a_huge_text_fast(tara):
-    client = _client(tara)
+    client = client_for(tara)
     began = time.perf_counter()
-    response = _post(client, {"text": "manipulative " * 8000})  # 104,000 characters
+    response = send(client, "POST", URL, {"text": "manipulative " * 8000})  # 104,000 characters
     assert response.status_code == 400
     assert time.perf_counter() - began < 2.0
 
 
 def test_api_lone_surrogate_is_a_400_not_a_500(tara):
-    response = _client(tara).post(
+    response = client_for(tara).post(
         URL, data='{"text": "late \\ud800 again"}', content_type="application/json"
     )
     assert response.status_code == 400
 
 
 def test_api_needs_a_signed_in_person(db):
-    assert _post(_client(), {"text": "She is always late."}).status_code == 401
+    assert send(Client(), "POST", URL, {"text": "She is always late."}).status_code == 401
 
 
 def test_api_team_rules_for_members_only(tara, olga, alpha):
     _rule(team=alpha)
     text = "Another frequent canceller."
-    answer = _post(_client(tara), {"text": text, "team": str(alpha.public_id)})
+    answer = send(client_for(tara), "POST", URL, {"text": text, "team": str(alpha.public_id)})
     assert answer.status_code == 200
     assert [flag["category"] for flag in answer.json()["flags"]] == ["PEJORATIVE_LABEL"]
-    assert _post(_client(tara), {"text": text}).json() == {"flags": []}
-    refused = _post(_client(olga), {"text": text, "team": str(alpha.public_id)})
+    assert send(client_for(tara), "POST", URL, {"text": text}).json() == {"flags": []}
+    refused = send(client_for(olga), "POST", URL, {"text": text, "team": str(alpha.public_id)})
     assert refused.status_code == 404
-    unknown = _post(_client(tara), {"text": text, "team": str(uuid.uuid4())})
+    unknown = send(client_for(tara), "POST", URL, {"text": text, "team": str(uuid.uuid4())})
     assert unknown.status_code == 404
 
 
@@ -574,7 +567,7 @@ def test_admins_edit_rules_one_phrase_per_line(alpha):
     from tests.factories import UserFactory
 
     admin_user = UserFactory.create(email="root@admin.example", is_staff=True, is_superuser=True)
-    client = _client(admin_user)
+    client = client_for(admin_user)
     assert client.get(reverse("admin:textcheck_languagerule_changelist")).status_code == 200
     assert (
         client.get(
@@ -619,10 +612,10 @@ def test_live_checks_are_limited_per_person(world, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "text-checks", "3/min")
-    tara, theo = _client(world.tara), _client(world.theo)
+    tara, theo = client_for(world.tara), client_for(world.theo)
     for _ in range(3):
-        assert _post(tara, {"text": "She was late again."}).status_code == 200
-    refused = _post(tara, {"text": "She was late again."})
+        assert send(tara, "POST", URL, {"text": "She was late again."}).status_code == 200
+    refused = send(tara, "POST", URL, {"text": "She was late again."})
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
-    assert _post(theo, {"text": "He was late again."}).status_code == 200
+    assert send(theo, "POST", URL, {"text": "He was late again."}).status_code == 200

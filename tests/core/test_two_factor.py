@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -19,16 +18,14 @@ from consultteam.accounts.models import RecoveryCode
 from consultteam.accounts.services import (
     api_token_issue,
     recovery_code_hash,
-    two_factor_enrol_confirm,
-    two_factor_enrol_start,
 )
 from consultteam.audit.models import Action, AuditEvent
+from tests.authenticator import SETUP_URL, code_of, enrolled
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
-SETUP_URL = "/accounts/two-factor/"
 VERIFY_URL = "/accounts/two-factor/verify/"
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -36,22 +33,6 @@ TOKEN_URL = "/api/v1/auth/token/"
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     cache.clear()
-
-
-def code_of(device: TOTPDevice, *, ahead: int = 0) -> str:
-    """The device's current code (or one ``ahead`` steps later), as an authenticator app
-    would show it."""
-    device.refresh_from_db()
-    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=ahead)
-    return f"{token:0{device.digits}d}"
-
-
-def enrolled(user) -> tuple[TOTPDevice, list[str]]:
-    """Enrol ``user`` through the services, as the setup page does."""
-    device = two_factor_enrol_start(user=user)
-    codes = two_factor_enrol_confirm(user=user, code=code_of(device))
-    device.refresh_from_db()
-    return device, codes
 
 
 def wait_out_the_throttle(device: TOTPDevice) -> None:

@@ -8,11 +8,11 @@ spelling does."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 # Every package of ours: the beat schedule is in consultteam/celery.py, and a task of any app
 # could be sent for later.
 GUARDED = ("consultteam", "cases", "agendas", "reminders", "clinic")
