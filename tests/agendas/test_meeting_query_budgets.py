@@ -1,7 +1,8 @@
 """Query budgets of the meeting's busiest pages: the list of my teams' meetings, a meeting's
 page and its run page. Each count is asked twice, the second time with more items, actions,
 attendance and flags: the count stays (no query per row). The past meetings, minutes and home
-pages have theirs next to their other tests (test_meeting_record_pages.py, test_home_page.py).
+pages have theirs next to their other tests (test_meeting_record_pages.py here,
+tests/clinic/test_home_page.py).
 """
 
 from __future__ import annotations

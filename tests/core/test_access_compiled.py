@@ -1,7 +1,7 @@
 """The compiled-read mechanism (consultteam/compiled.py) and the blocks of `visible_to` built
 on it: the same rows as the ORM, one text for everyone, and a builder that would keep a value
 of one request for the next refused at first use. The registry walk that holds every read of
-the project to its definition is tests/test_compiled_registry.py."""
+the project to its definition is tests/core/test_compiled_registry.py."""
 
 from __future__ import annotations
 
