@@ -8,7 +8,6 @@ import hashlib
 import uuid
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from consultteam.accounts.api import ApiTokenIssueThrottle
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 ISSUE_URL = "/api/v1/auth/token/"
 LIST_URL = "/api/v1/auth/tokens/"
 GENERIC_FAILURE = "That email and password do not match an active account."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """The issue endpoint's throttle counts in the cache, which outlives a test."""
-    cache.clear()
 
 
 @pytest.fixture

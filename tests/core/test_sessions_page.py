@@ -4,7 +4,6 @@ all the others, and revoking a token. Another person's session answers 404."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -14,11 +13,6 @@ from consultteam.audit.models import Action, AuditEvent
 from tests.clients import FIREFOX, SAFARI, is_signed_in, signed_in_with_password
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
 
 
 def session_of(client: Client) -> UserSession:

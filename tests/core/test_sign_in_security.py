@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from consultteam.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
@@ -22,11 +21,6 @@ LOGIN_URL = "/accounts/login/"
 TOKEN_URL = "/api/v1/auth/token/"
 WRONG = "Wrong-Password-4711"
 LOCKED = "Too many failed sign-ins. Try again in 15 minutes, or ask an administrator."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
 
 
 def _page_sign_in(client, email, password):

@@ -7,7 +7,6 @@ to Alpha's text at once and never to Beta's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,23 +14,15 @@ from django.test import Client
 from django.urls import reverse
 
 from consultteam.audit.models import Action, AuditEvent
-from consultteam.textcheck.engine import check_text, invalidate_rules
+from consultteam.textcheck.engine import check_text
 from consultteam.textcheck.models import LanguageRule
 from consultteam.textcheck.services import language_rule_add
 from tests.clients import send, signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_language_rules")]
 
 API = "/api/v1/language-rules/"
 TEXT = "Another no-call no-show this week."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rules() -> Iterator[None]:
-    # Compiled rules are cached per team id in the process; ids come back after a rollback.
-    invalidate_rules()
-    yield
-    invalidate_rules()
 
 
 def fired(team: Any) -> set[str]:

@@ -13,7 +13,6 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,14 +20,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from consultteam.textcheck.engine import check_text, invalidate_rules
+from consultteam.textcheck.engine import check_text
 from consultteam.textcheck.models import LanguageCategory, LanguageRule
 from consultteam.textcheck.phrases import PhraseError, check_phrase
 from consultteam.textcheck.services import MAX_CHARACTERS, text_check
 from tests.clients import client_for, send
 from tests.textcheck_examples import EXAMPLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_language_rules")]
 
 URL = reverse("api-text-check")
 FLAG_KEYS = {
@@ -42,15 +41,6 @@ FLAG_KEYS = {
     "agreements",
     "severity",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rules() -> Iterator[None]:
-    """Each test's rows are rolled back without a signal, so the per-process cache is cleared
-    around every test here."""
-    invalidate_rules()
-    yield
-    invalidate_rules()
 
 
 def categories(text: str, team_id: int | None = None) -> set[str]:

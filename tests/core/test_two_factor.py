@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
@@ -28,11 +27,6 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = "/accounts/login/"
 VERIFY_URL = "/accounts/two-factor/verify/"
 TOKEN_URL = "/api/v1/auth/token/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
 
 
 def wait_out_the_throttle(device: TOTPDevice) -> None:

@@ -8,7 +8,6 @@ import datetime as dt
 import smtplib
 import threading
 import uuid
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,15 +29,9 @@ from reminders.services import preference_set, reminder_retry
 from tests.conftest import requires_postgres
 from tests.factories import UserFactory
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
-from tests.smtp_capture import SmtpServer, free_port, smtp_server_running
+from tests.smtp_capture import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_server_running() as server:
-        yield server
 
 
 def kinds_of(meeting: Meeting, status: str = ReminderStatus.PENDING) -> dict[str, int]:

@@ -11,7 +11,6 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,15 +25,8 @@ from reminders.delivery import deliver, sweep
 from reminders.models import Reminder
 from reminders.tasks import reminders_deliver
 from tests.reminder_scenario import a_week_of_reminders, make_all_due
-from tests.smtp_capture import SmtpServer, smtp_server_running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_server_running() as server:
-        yield server
 
 
 # Every app that holds what clinicians wrote or what identifies a case.

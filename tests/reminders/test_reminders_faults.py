@@ -27,14 +27,13 @@ import pytest
 from tests.reminder_stack import (
     REDIS_SERVER,
     Stack,
-    free_port,
     message_id,
     percentiles,
     postgres_server,
     stored_time,
     wait_for,
 )
-from tests.smtp_capture import SmtpServer, smtp_server_running
+from tests.smtp_capture import SmtpServer, free_port, smtp_server_running
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
@@ -49,12 +48,6 @@ COUNT = 60
 # the worker is mid-run however fast it sends.
 FIRST_PART = 15
 DELIVERED_WITHIN = 120  # seconds, generous: two cores shared with other work
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_server_running() as server:
-        yield server
 
 
 def _stack(tmp_path: Path, smtp: SmtpServer, broker: str) -> Iterator[Stack]:
