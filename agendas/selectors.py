@@ -1,6 +1,7 @@
 """Reads behind the meeting's pages that gather more than one meeting: a person's week (the home
 page) and a team's past meetings. Each starts from `visible_to` and asks a fixed number of
-queries however many teams, meetings or items there are (tests/test_home_page.py counts them).
+queries however many teams, meetings or items there are (tests/clinic/test_home_page.py counts
+them).
 """
 
 from __future__ import annotations

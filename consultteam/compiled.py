@@ -19,7 +19,7 @@ made itself (``timezone.now()``, a random token) differs between the two compila
 being a stand-in, so it is refused at first use instead of being kept for every later request.
 A declared parameter that never reaches the parameters (inlined, or ignored) is refused too.
 
-Every read registers itself in `REGISTRY`; one test (tests/test_compiled_registry.py) walks it
+Every read registers itself in `REGISTRY`; one test (tests/core/test_compiled_registry.py) walks it
 and holds each read, for each declared shape, to its ORM definition for the whole cast.
 The mechanism relies on one ORM name beyond the documented API, ``query.sql_with_params()``
 (what ``str(queryset.query)`` is made of), pinned by that test.
@@ -190,7 +190,7 @@ class CompiledRead:
         return _Text(first_sql, first, {name: tuple(found) for name, found in places.items()})
 
 
-# Every compiled read of the project, by module and name (see tests/test_compiled_registry.py).
+# Every compiled read of the project, by module and name (see tests/core/test_compiled_registry.py).
 REGISTRY: dict[str, CompiledRead] = {}
 
 

@@ -17,7 +17,7 @@ of our own that asks its context) fails loudly at its first row instead of rende
 request; those DRF declares as such are refused when the class is defined.
 
 DRF internals this module and consultteam/fixed_fields.py rely on are pinned by
-tests/test_lean.py (`test_drf_still_*`).
+tests/core/test_lean.py (`test_drf_still_*`).
 """
 
 from __future__ import annotations

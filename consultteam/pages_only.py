@@ -11,7 +11,7 @@ A browser calling the API sends its session cookie, so its request passes every 
 before: the session is read, its idle and absolute limits apply, and DRF's session
 authentication enforces CSRF. Security headers, the request id and audit context, the
 two-factor rule for tokens and the idle expiry of tokens are not wrapped and apply to every
-request (tests/test_pages_only.py holds both halves).
+request (tests/core/test_pages_only.py holds both halves).
 """
 
 from __future__ import annotations

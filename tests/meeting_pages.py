@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,25 +34,12 @@ def meetings(world: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(first=first, second=second)
 
 
-def _as(client: Client, user: Any) -> Client:
-    client.force_login(user)
-    return client
-
-
-def _text(response: Any) -> str:
-    return str(response.content.decode())
-
-
 def _flash(response: Any) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def _holder(meeting: Meeting, role: MeetingRole) -> Any:
     return RoleAssignment.objects.get(meeting=meeting, role=role).member
-
-
-def submit(meeting: Meeting, by: Any, title: str, **fields: Any) -> AgendaItem:
-    return services.agenda_item_submit(meeting=meeting, by=by, title=title, **fields).item
 
 
 URL_KEYS = {

@@ -79,6 +79,11 @@ class _Builder(HTMLParser):
         self.current.children.append(data)
 
 
+def page_text(response: Any) -> str:
+    """A response's body as text (the page's HTML as sent), to look for words in it."""
+    return str(response.content.decode())
+
+
 def parse(response_or_html: Any) -> Node:
     html = response_or_html
     if not isinstance(html, str):

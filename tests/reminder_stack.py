@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any, LiteralString, cast
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+from tests.smtp_capture import free_port
+
 REDIS_SERVER = shutil.which("redis-server")
 CELERY = [sys.executable, "-m", "celery", "-A", "consultteam"]
 # A restart loses every queued message: the harshest case for the fault tests.
@@ -40,12 +42,6 @@ def postgres_server() -> str:
     """The PostgreSQL URL of this run (DATABASE_URL), if it is one; else "" (SQLite)."""
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(check: Callable[[], bool], *, timeout: float, what: str) -> None:

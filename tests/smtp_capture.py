@@ -87,6 +87,7 @@ class Recorder:
 
 
 def free_port() -> int:
+    """A loopback port nobody listens on at this moment (the kernel picks it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -15,10 +15,11 @@ from agendas.choices import ActionStatus, ItemStatus, MeetingRole
 from agendas.models import CalendarFeed
 from consultteam.accounts import two_factor
 from consultteam.accounts.models import RecoveryCode, UserSession
-from tests.meeting_pages import _as, _holder, _url, meetings, submit
+from tests.authenticator import SETUP_URL, enrolled
+from tests.clients import SAFARI, is_signed_in, signed_in, signed_in_with_password
+from tests.meeting_makers import submit
+from tests.meeting_pages import _holder, _url, meetings
 from tests.page_html import asks_first, parse, press
-from tests.test_sessions_page import SAFARI, is_signed_in, signed_in
-from tests.test_two_factor import SETUP_URL, enrolled
 
 __all__ = ["meetings"]  # the fixture, imported for the tests below
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def test_withdrawing_an_item_asks_first(client, world, meetings):
     item = submit(meetings.first, world.tara, "Missed sessions")
     page_url = _url("agenda-item-edit", item)
-    page = parse(_as(client, world.tara).get(page_url))
+    page = parse(signed_in(client, world.tara).get(page_url))
 
     button = asks_first(page, opens="Withdraw the item", does="Yes, withdraw")
 
@@ -44,7 +45,7 @@ def test_dropping_an_action_asks_first_and_marking_it_done_does_not(client, worl
         meeting=meetings.first, by=note_taker, owner=world.tara, description="Call the pharmacy"
     )
     page_url = _url("meeting-detail", meetings.first)
-    page = parse(_as(client, world.tara).get(page_url))
+    page = parse(signed_in(client, world.tara).get(page_url))
 
     button = asks_first(page, opens="Drop it", does="Yes, drop the action")
     done = [b for b in page.find_all(lambda n: n.tag == "button") if b.text() == "Mark done"]
@@ -96,7 +97,7 @@ def test_notice_of_absence_asks_first(client, world, meetings):
     meeting = meetings.first
     assert _holder(meeting, MeetingRole.NOTE_TAKER) == world.theo
     page_url = _url("meeting-detail", meeting)
-    page = parse(_as(client, world.theo).get(page_url))
+    page = parse(signed_in(client, world.theo).get(page_url))
 
     button = asks_first(page, opens="Send notice of absence", does="Yes, I will not be there")
 
@@ -110,7 +111,7 @@ def test_the_team_leaders_notice_for_a_member_asks_first_with_the_member_in_the_
 ):
     meeting = meetings.first
     page_url = _url("meeting-detail", meeting)
-    page = parse(_as(client, world.lena).get(page_url))
+    page = parse(signed_in(client, world.lena).get(page_url))
 
     button = asks_first(page, opens="Send notice of absence", does="Yes, send the notice")
     form = button.closest("form")
@@ -123,8 +124,8 @@ def test_the_team_leaders_notice_for_a_member_asks_first_with_the_member_in_the_
 
 
 def test_signing_out_everywhere_else_asks_first(tara):
-    here = signed_in(tara)
-    phone = signed_in(tara, SAFARI)
+    here = signed_in_with_password(tara)
+    phone = signed_in_with_password(tara, SAFARI)
     page_url = reverse("session-list")
     page = parse(here.get(page_url))
 
@@ -140,5 +141,5 @@ def test_signing_out_everywhere_else_asks_first(tara):
 def test_a_client_without_the_panel_still_needs_a_post(client: Client, world, meetings):
     """The confirmation is the page's; the action itself is still a POST only."""
     item = submit(meetings.first, world.tara, "Missed sessions")
-    response = _as(client, world.tara).get(_url("agenda-item-withdraw", item))
+    response = signed_in(client, world.tara).get(_url("agenda-item-withdraw", item))
     assert response.status_code == 405

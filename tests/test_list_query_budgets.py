@@ -309,7 +309,7 @@ def grow(w: SimpleNamespace, n: int) -> None:
 
 @pytest.fixture
 def data(world: SimpleNamespace) -> SimpleNamespace:
-    from tests.test_meetings_services import upcoming
+    from tests.meeting_makers import upcoming
 
     world.meeting = upcoming(world)
     return world

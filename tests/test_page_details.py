@@ -4,8 +4,6 @@ links that name what the page holds, and the navigation marking the section one 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,9 +11,11 @@ from django.urls import reverse
 from agendas.choices import MeetingRole
 from cases import services as clinical
 from consultteam.textcheck.models import TextFlag
-from tests.meeting_pages import _as, _holder, _text, _url, meetings
-from tests.page_html import Node, parse
-from tests.test_text_checks_in_use import JUDGED, _log
+from tests.clients import signed_in
+from tests.flagged_text import JUDGED, log_tib
+from tests.meeting_pages import _holder, _url, meetings
+from tests.page_html import Node, page_text, parse
+from tests.paths import ROOT
 
 __all__ = ["meetings"]  # the fixture, imported for the tests below
 
@@ -47,18 +47,18 @@ def _first_option(select: Node) -> Node:
 
 def test_the_run_pages_owner_and_attendance_selects_say_choose(client, world, meetings):
     note_taker = _holder(meetings.first, MeetingRole.NOTE_TAKER)
-    response = _as(client, note_taker).get(_url("meeting-run", meetings.first))
+    response = signed_in(client, note_taker).get(_url("meeting-run", meetings.first))
     page = parse(response)
 
     for name in ("owner", "member"):
         first = _first_option(_select(page, name))
         assert (first.attrs.get("value"), first.text()) == ("", "Choose…"), name
-    assert DJANGO_BLANK not in _text(response)
+    assert DJANGO_BLANK not in page_text(response)
 
 
 def test_a_refused_action_keeps_the_prompt(client, world, meetings):
     note_taker = _holder(meetings.first, MeetingRole.NOTE_TAKER)
-    refused = _as(client, note_taker).post(
+    refused = signed_in(client, note_taker).post(
         _url("action-item-new", meetings.first), {"description": "No owner"}
     )
     assert refused.status_code == 400
@@ -66,7 +66,7 @@ def test_a_refused_action_keeps_the_prompt(client, world, meetings):
 
 
 def test_hand_it_to_says_choose_and_the_absence_choice_keeps_me(client, world, meetings):
-    response = _as(client, world.lena).get(_url("meeting-detail", meetings.first))
+    response = signed_in(client, world.lena).get(_url("meeting-detail", meetings.first))
     page = parse(response)
 
     absence = _url("meeting-absence", meetings.first)
@@ -74,13 +74,13 @@ def test_hand_it_to_says_choose_and_the_absence_choice_keeps_me(client, world, m
     assert _first_option(_select(page, "with_member")).text() == "Choose…"
     assert _first_option(_select(page, "member", in_form=absence)).text() == "Me", "its own"
     assert _first_option(_select(page, "member", in_form=assign)).text() == "Choose…"
-    assert DJANGO_BLANK not in _text(response)
+    assert DJANGO_BLANK not in page_text(response)
 
 
 def test_the_meeting_page_has_no_two_fields_with_one_id(client, world, meetings):
     """The swap, give-a-role and absence forms share field names; each label must still name
     its own field."""
-    page = parse(_as(client, world.lena).get(_url("meeting-detail", meetings.first)))
+    page = parse(signed_in(client, world.lena).get(_url("meeting-detail", meetings.first)))
     ids = [node.attrs["id"] for node in page.find_all(lambda n: "id" in n.attrs)]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
@@ -89,7 +89,7 @@ def test_the_meeting_page_has_no_two_fields_with_one_id(client, world, meetings)
 
 
 def test_the_review_queues_empty_steps_say_what_would_be_there(client, world):
-    page = parse(_as(client, world.sam).get(reverse("review-queue")))
+    page = parse(signed_in(client, world.sam).get(reverse("review-queue")))
 
     empties = [
         node.text() for node in page.find_all(lambda n: n.tag == "p" and "empty" in n.classes)
@@ -104,13 +104,13 @@ def test_the_review_queues_empty_steps_say_what_would_be_there(client, world):
 
 def test_the_review_queues_counts_are_styled_and_read_as_words(client, world):
     clinical.review_request(by=world.tara, item=world.tara_chain_ready, reviewer=world.sam)
-    page = parse(_as(client, world.sam).get(reverse("review-queue")))
+    page = parse(signed_in(client, world.sam).get(reverse("review-queue")))
 
     counts = page.find_all(lambda node: node.tag == "span" and "count" in node.classes)
     assert len(counts) == 4
     # Read aloud: "Review requested: 1 review", not "Review requested 1".
     assert [count.text() for count in counts][:2] == [": 1 review", ": 0 reviews"]
-    stylesheet = (Path(__file__).resolve().parents[1] / "static/css/app.css").read_text()
+    stylesheet = (ROOT / "static/css/app.css").read_text()
     assert "\n.count {" in stylesheet
 
 
@@ -118,7 +118,7 @@ def test_the_review_queues_counts_are_styled_and_read_as_words(client, world):
 
 
 def test_no_notifications_says_what_will_appear_and_where_to_choose(client, world):
-    response = _as(client, world.tara).get(reverse("notification-list"))
+    response = signed_in(client, world.tara).get(reverse("notification-list"))
     page = parse(response)
 
     (empty,) = page.find_all(lambda node: "empty" in node.classes)
@@ -134,7 +134,7 @@ def test_no_notifications_says_what_will_appear_and_where_to_choose(client, worl
 
 
 def _flag_url(world) -> tuple[TextFlag, str]:
-    entry = _log(world, JUDGED).entry
+    entry = log_tib(world, JUDGED).entry
     flag = TextFlag.objects.get(object_id=entry.public_id)
     return flag, reverse("text-flag-resolve", kwargs={"flag_id": flag.public_id})
 
@@ -185,7 +185,7 @@ def test_a_refused_decision_keeps_the_way_back(world):
 
 def test_the_patterns_page_introduces_all_it_shows(client, world):
     url = reverse("team-patterns", kwargs={"team_id": world.alpha.public_id})
-    page = parse(_as(client, world.sam).get(url))
+    page = parse(signed_in(client, world.sam).get(url))
 
     (intro,) = [
         node
@@ -200,7 +200,7 @@ def test_the_patterns_page_introduces_all_it_shows(client, world):
 
 
 def test_the_supervisors_home_link_names_both_kinds_of_flag(client, world, meetings):
-    page = parse(_as(client, world.sam).get(reverse("home")))
+    page = parse(signed_in(client, world.sam).get(reverse("home")))
     url = reverse("team-patterns", kwargs={"team_id": world.alpha.public_id})
 
     (link,) = page.find_all(lambda node: node.tag == "a" and node.attrs.get("href") == url)
@@ -224,9 +224,9 @@ def test_the_review_form_is_in_the_reviews_section(client, world):
     clinical.review_start(review=review, by=world.sam)
     url = reverse("chain-feedback", kwargs={"chain_id": world.tara_chain_ready.public_id})
 
-    response = _as(client, world.sam).get(url)
+    response = signed_in(client, world.sam).get(url)
 
-    assert "Your review" in _text(response)
+    assert "Your review" in page_text(response)
     assert _current(parse(response)) == [("Reviews", "true")]
 
 
@@ -235,7 +235,7 @@ def test_a_refused_review_decision_stays_in_the_reviews_section(client, world):
     clinical.review_start(review=review, by=world.sam)
     url = reverse("review-sign-off", kwargs={"review_id": review.public_id})
 
-    refused = _as(client, world.sam).post(url, {"observation": "No validation first."})
+    refused = signed_in(client, world.sam).post(url, {"observation": "No validation first."})
 
     assert refused.status_code == 400
     assert _current(parse(refused)) == [("Reviews", "true")]
@@ -243,6 +243,6 @@ def test_a_refused_review_decision_stays_in_the_reviews_section(client, world):
 
 def test_plain_feedback_on_a_teammates_entry_stays_in_the_caseload(client, world):
     url = reverse("tib-feedback", kwargs={"tib_id": world.tara_tib_shared.public_id})
-    response = _as(client, world.sam).get(url)
-    assert "Give feedback" in _text(response)
+    response = signed_in(client, world.sam).get(url)
+    assert "Give feedback" in page_text(response)
     assert _current(parse(response)) == [("Caseload", "true")]

@@ -225,7 +225,7 @@ class ChainConsequence(models.Model):
 # The chain analysis worksheet in its order: every field a person fills in, with "links" and
 # "consequences" where their rows stand. The forms, the serializers, the services (what they
 # change, what the text checks read on every save) and the editor follow these lists;
-# tests/test_chain_worksheet_fields.py holds the models to them.
+# tests/cases/test_chain_worksheet_fields.py holds the models to them.
 WORKSHEET = (
     "target_level",
     # 1. The problem behaviour

@@ -12,7 +12,7 @@ real rule what it needs, and each names it here instead of standing in another a
 
 Both let an active person through the gate (an inactive or signed-out one never). A test walks
 every API view's rule map and holds each entry to a `can_*` predicate of a permissions module,
-plain or named through one of these (tests/test_rule_maps.py).
+plain or named through one of these (tests/core/test_rule_maps.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ not exist. Someone who can see an object but whose role may not change it gets 4
 
 DELETE within a chain analysis takes the version as `?version=N`, which the matrix cannot send
 (it builds URLs from route names only): Tara, who may delete, gets through every access check
-and is then answered 400 for the missing version. tests/test_cases_api.py deletes for real.
+and is then answered 400 for the missing version. tests/cases/test_cases_api.py deletes for real.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ ROWS: list[Row] = [
     Row("password-change", "GET", PAGE),
     Row("api-token-list", "GET", PAGE),
     Row("api-token-revoke", "POST", every(404, tara=302, **SIGNED_OUT), tara_token),
-    Row("api-token-issue", "GET", every(405)),  # POST is tested in test_api_tokens.py
+    Row("api-token-issue", "GET", every(405)),  # POST: tests/core/test_api_tokens.py
     Row("api-tokens", "GET", every(200, **API_SIGNED_OUT)),
     Row("api-token-detail", "DELETE", every(404, tara=204, **API_SIGNED_OUT), tara_token),
 ]

@@ -51,7 +51,7 @@ ROWS: list[Row] = [
     Row("team-language-rule-edit", "POST", {**LEADER, "lena": 400}, _alpha_rule),
     Row("team-language-rule-deactivate", "POST", {**LEADER, "lena": 302}, _alpha_rule),
     Row("team-language-rule-deactivate", "GET", every(405, **SIGNED_OUT), _alpha_rule),
-    # The list needs ?team= (tests/test_team_language_rules.py lists with it).
+    # The list needs ?team= (tests/core/test_team_language_rules.py lists with it).
     Row("api-language-rule-list", "GET", every(400, **API_SIGNED_OUT)),
     Row(
         "api-language-rule-list",

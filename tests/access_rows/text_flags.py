@@ -46,7 +46,7 @@ ROWS: list[Row] = [
     Row("text-flag-resolve", "GET", WRITER, _flag_id),
     # The matrix posts JSON, which a page form does not read: Tara's post is an empty form.
     Row("text-flag-resolve", "POST", {**WRITER, "tara": 400}, _flag_id),
-    # Without ?object= there is nothing to list (tests/test_text_checks_in_use.py lists).
+    # Without ?object= there is nothing to list (tests/core/test_text_checks_in_use.py lists).
     Row("api-text-flag-list", "GET", every(400, **API_SIGNED_OUT)),
     Row("api-text-flag-resolve", "POST", API_WRITER, _flag_id, data={"status": "DISMISSED"}),
 ]

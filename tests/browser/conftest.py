@@ -36,6 +36,7 @@ from playwright.sync_api import (
 )
 
 from tests.factories import PASSWORD
+from tests.paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags that let chromium run as root with no network and no profile to keep: without the
@@ -52,7 +53,6 @@ LAUNCH_FLAGS = [
 # A laptop-sized window; the tablet check sets its own.
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
-ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"

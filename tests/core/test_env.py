@@ -1,0 +1,186 @@
+"""The typed environment readers: good values parse, bad values stop the process loudly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from consultteam import env
+from tests.paths import ROOT
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", True),
+        ("1", True),
+        ("YES", True),
+        ("on", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("", False),
+    ],
+)
+def test_boolean_reads_the_usual_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("CT_FLAG", value)
+    assert env.boolean("CT_FLAG", not expected) is expected
+
+
+def test_boolean_unset_gives_the_default(monkeypatch):
+    monkeypatch.delenv("CT_FLAG", raising=False)
+    assert env.boolean("CT_FLAG", True) is True
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enabled"])
+def test_boolean_refuses_anything_else(monkeypatch, value):
+    monkeypatch.setenv("CT_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match="CT_FLAG"):
+        env.boolean("CT_FLAG", False)
+
+
+def test_integer_parses_and_bounds(monkeypatch):
+    monkeypatch.setenv("CT_NUM", " 42 ")
+    assert env.integer("CT_NUM", 1) == 42
+    monkeypatch.setenv("CT_NUM", "-1")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env.integer("CT_NUM", 1, minimum=0)
+    monkeypatch.setenv("CT_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env.integer("CT_NUM", 1)
+
+
+def test_string_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("CT_LIST", "a.example, b.example,,")
+    assert env.string_list("CT_LIST", []) == ["a.example", "b.example"]
+
+
+def test_choice_refuses_unknown(monkeypatch):
+    monkeypatch.setenv("CT_LEVEL", "LOUD")
+    with pytest.raises(ImproperlyConfigured, match="not one of"):
+        env.choice("CT_LEVEL", "INFO", {"INFO", "DEBUG"})
+
+
+def test_file_variant_reads_the_secret_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret-from-file\n")
+    monkeypatch.delenv("CT_SECRET", raising=False)
+    monkeypatch.setenv("CT_SECRET_FILE", str(secret))
+    assert env.string("CT_SECRET", "default") == "s3cret-from-file"
+
+
+def test_file_variant_missing_file_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("CT_SECRET_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        env.string("CT_SECRET", "default")
+
+
+def test_value_and_file_together_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("CT_SECRET", "a")
+    monkeypatch.setenv("CT_SECRET_FILE", str(tmp_path / "x"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.string("CT_SECRET", "default")
+
+
+def test_database_unset_is_sqlite_under_the_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("CT_DB", raising=False)
+    config = env.database("CT_DB", sqlite_default=tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == tmp_path / "db.sqlite3"
+
+
+def test_database_postgres_url(monkeypatch):
+    monkeypatch.setenv("CT_DB", "postgres://ct:p%40ss@db.internal:6543/consult")
+    config = env.database("CT_DB", sqlite_default=Path("unused"))
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("consult", "ct", "p@ss")
+    assert (config["HOST"], config["PORT"]) == ("db.internal", "6543")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://x@h/db", "must start with"),
+        ("postgres://x@h/", "names no database"),
+        ("postgres://x@h:port/db", "port that is not a number"),
+        ("sqlite://", "names no database file"),
+    ],
+)
+def test_database_bad_urls(monkeypatch, url, message):
+    monkeypatch.setenv("CT_DB", url)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env.database("CT_DB", sqlite_default=Path("unused"))
+
+
+def test_redis_url_must_be_redis(monkeypatch):
+    monkeypatch.setenv("CT_REDIS", "http://127.0.0.1:6379")
+    with pytest.raises(ImproperlyConfigured, match="redis://"):
+        env.redis_url("CT_REDIS")
+    monkeypatch.setenv("CT_REDIS", "redis://127.0.0.1:6379/3")
+    assert env.redis_url("CT_REDIS") == "redis://127.0.0.1:6379/3"
+
+
+def _run_without_secret(
+    command: list[str], extra_env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update({"DATA_DIR": str(tmp_path), **extra_env})
+    return subprocess.run(
+        [sys.executable, *command],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def _import_settings(extra_env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return _run_without_secret(["-c", "import consultteam.settings"], extra_env, tmp_path)
+
+
+def test_comparing_models_with_migrations_needs_no_secret_and_nothing_else_runs_without(tmp_path):
+    """A hook or CI step checks migrations with no secret to give; every other command still
+    refuses to start without one."""
+    migrations = _run_without_secret(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], {}, tmp_path
+    )
+    assert migrations.returncode == 0, migrations.stderr
+    assert "No changes detected" in migrations.stdout
+    other = _run_without_secret(["manage.py", "check"], {}, tmp_path)
+    assert other.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) is required" in other.stderr
+
+
+def test_settings_refuse_to_start_without_a_secret_in_production(tmp_path):
+    result = _import_settings({}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) is required" in result.stderr
+
+
+def test_settings_refuse_a_short_secret(tmp_path):
+    result = _import_settings({"SECRET_KEY": "too-short"}, tmp_path)
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_settings_in_debug_generate_and_keep_a_development_key(tmp_path):
+    first = _import_settings({"DEBUG": "true"}, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "generated a development key" in first.stderr
+    key = (tmp_path / "dev-secret-key").read_text()
+    second = _import_settings({"DEBUG": "true"}, tmp_path)
+    assert second.returncode == 0
+    assert (tmp_path / "dev-secret-key").read_text() == key
+
+
+def test_settings_refuse_a_bad_debug_value(tmp_path):
+    result = _import_settings({"DEBUG": "sometimes"}, tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG='sometimes' is not a boolean" in result.stderr
