@@ -116,51 +116,78 @@ def case_scope(person: int, *, compiled: bool = True) -> Q:
     return Q(team_id__in=_teams(person, None, compiled=compiled)) | Q(pk__in=granted)
 
 
-def _record_scope(person: int, shared: Q) -> Q:
-    """Rows of the clinical record (TIB entries, chain analyses) the person may read: those of
-    the teams they oversee; their teams' rows they wrote or that are shared; the rows of the
-    cases that reach them."""
-    return (
-        Q(team_id__in=_teams(person, OVERSEER_ROLES))
-        | (Q(team_id__in=_teams(person, None)) & (Q(author_id=person) | shared))
-        | Q(case_id__in=_reached_case_ids(person))
-    )
-
-
-# The record's reads are one id subquery each (`pk__in=`), compiled whole: Django builds one
-# lookup per request. PostgreSQL checks the rule on the rows' primary key (a merge join for a
-# list in id order, an index probe for one row); prepared statements (DATABASE_PREPARE_AFTER)
-# plan it once per connection, after which it costs what the rule on the rows' own columns did
-# (chain analysis 0.26 ms, the team leader's TIB list 1.1 ms, on the bench seed at 0.05).
+@compiled_read(PERSON)
+def reached_case_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    """The cases whose record reaches the person (see `_reached_case_ids`)."""
+    return _reached_case_ids(person)
 
 
 @compiled_read(PERSON)
-def visible_tib_ids(*, person: int) -> models.QuerySet[Any, Any]:
-    from cases.choices import Actor
-    from cases.models import TIBEntry
+def reviewed_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    """The chain analyses an outside reviewer is granted one by one."""
+    from cases.models import ChainAnalysisGroupObjectPermission, ChainAnalysisUserObjectPermission
 
-    shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
-    return TIBEntry.objects.filter(_record_scope(person, shared)).values("pk")
-
-
-@compiled_read(PERSON)
-def visible_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
-    """As TIB entries, and the analyses an outside reviewer is granted one by one."""
-    from cases.choices import SHARED_CHAIN_STATUSES
-    from cases.models import (
-        ChainAnalysis,
-        ChainAnalysisGroupObjectPermission,
-        ChainAnalysisUserObjectPermission,
-    )
-
-    reviewed = access.granted(
+    return access.granted(
         person,
         ChainAnalysisUserObjectPermission,
         ChainAnalysisGroupObjectPermission,
         ["view_chainanalysis"],
     )
-    scope = _record_scope(person, Q(status__in=SHARED_CHAIN_STATUSES)) | Q(pk__in=reviewed)
-    return ChainAnalysis.objects.filter(scope).values("pk")
+
+
+def _record_scope(person: int, shared: Q, *, compiled: bool) -> Q:
+    """Rows of the clinical record (TIB entries, chain analyses) the person may read: those of
+    the teams they oversee; their teams' rows they wrote or that are shared; the rows of the
+    cases that reach them.
+
+    On the rows' own columns, as `case_scope`, not one `pk IN (every visible row)`: with that
+    one PostgreSQL read a case's TIB history by scanning the whole table through the rule and
+    hashing it against the case's rows when its statistics had it expect most rows visible
+    (45.6 ms instead of 0.2 ms on the bench seed at 0.05; docs/performance.md). On its own
+    columns the rule filters the rows the list's own filter and order find (the case's index;
+    the primary key backwards for a whole list), never more."""
+    return (
+        Q(team_id__in=_teams(person, OVERSEER_ROLES, compiled=compiled))
+        | (Q(team_id__in=_teams(person, None, compiled=compiled)) & (Q(author_id=person) | shared))
+        | Q(case_id__in=reached_case_ids.subquery(compiled=compiled, person=person))
+    )
+
+
+def tib_scope(person: int, *, compiled: bool = True) -> Q:
+    """Who reads a TIB entry: `_record_scope`, an entry being shared once brought to team
+    (and the team's own TIBs always). Made of compiled reads, as `case_scope`."""
+    from cases.choices import Actor
+
+    shared = Q(shared_with_team=True) | Q(actor=Actor.TEAM)
+    return _record_scope(person, shared, compiled=compiled)
+
+
+def chain_scope(person: int, *, compiled: bool = True) -> Q:
+    """Who reads a chain analysis: as a TIB entry, shared once ready for team or later, and
+    the analyses an outside reviewer is granted one by one."""
+    from cases.choices import SHARED_CHAIN_STATUSES
+
+    reviewed = reviewed_chain_ids.subquery(compiled=compiled, person=person)
+    shared = Q(status__in=SHARED_CHAIN_STATUSES)
+    return _record_scope(person, shared, compiled=compiled) | Q(pk__in=reviewed)
+
+
+# The record's id reads, for the reads nested in others (feedback, reviews): the same scopes,
+# from their ORM definitions.
+
+
+@compiled_read(PERSON)
+def visible_tib_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    from cases.models import TIBEntry
+
+    return TIBEntry.objects.filter(tib_scope(person, compiled=False)).values("pk")
+
+
+@compiled_read(PERSON)
+def visible_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
+    from cases.models import ChainAnalysis
+
+    return ChainAnalysis.objects.filter(chain_scope(person, compiled=False)).values("pk")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -174,14 +201,14 @@ class TIBEntryQuerySet(models.QuerySet["TIBEntry"]):
     def visible_to(self, user: AnyUser) -> TIBEntryQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(pk__in=visible_tib_ids(person=user.pk))
+        return self.filter(tib_scope(user.pk))
 
 
 class ChainAnalysisQuerySet(models.QuerySet["ChainAnalysis"]):
     def visible_to(self, user: AnyUser) -> ChainAnalysisQuerySet:
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(pk__in=visible_chain_ids(person=user.pk))
+        return self.filter(chain_scope(user.pk))
 
 
 def _addressed_to(person: int) -> Q:

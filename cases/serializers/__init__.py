@@ -33,6 +33,7 @@ from cases.serializers.chains import (
     ChainUpdateInput,
     ChainWorksheetInput,
     VersionQuery,
+    with_worksheet,
 )
 from cases.serializers.fields import CitedCodes, MonthField, with_citations
 from cases.serializers.tib import (
@@ -72,4 +73,5 @@ __all__ = [
     "TIBUpdateInput",
     "VersionQuery",
     "with_citations",
+    "with_worksheet",
 ]
