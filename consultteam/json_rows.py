@@ -21,13 +21,12 @@ none, and SQLite before 3.44 has no ``ORDER BY`` inside an aggregate.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, models
+from django.db import models
 from django.db.models import Aggregate, F, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 
 
@@ -97,34 +96,3 @@ def rows_of(
     # NULL when there are no rows), without Django's GROUP BY every selected column.
     one_array = rows.order_by().values(parent).annotate(rows=JSONArrayOf(as_json)).values("rows")
     return Subquery(one_array, output_field=RowsOf(model, fields, order_by))
-
-
-class CompiledRows:
-    """A `rows_of` annotation of ``parent``'s rows compiled to SQL once per database vendor.
-
-    Why: Django built the four subqueries of a chain analysis's worksheet on every request,
-    which cost more than the statement they saved (docs/performance.md). The text is the ORM's
-    own, compiled for the top-level query of ``parent`` (the subquery names the outer row by
-    the parent's table), so it is for an annotation of ``parent``'s own queryset, where that
-    table is not joined a second time. It holds no value of any request: only the constant
-    keys of its JSON objects. ``definition()`` is the ORM form it is compiled from (the tests
-    hold the two to the same rows)."""
-
-    def __init__(self, parent: type[models.Model], definition: Callable[[], Subquery]) -> None:
-        self.parent = parent
-        self.definition = definition
-        self._texts: dict[str, tuple[str, tuple[Any, ...], models.Field[Any, Any]]] = {}
-
-    def __call__(self) -> RawSQL:
-        text = self._texts.get(connection.vendor)
-        if text is None:
-            text = self._texts[connection.vendor] = self._compile()
-        sql, params, output = text
-        return RawSQL(sql, params, output_field=output)  # noqa: S611 (the ORM's own SQL)
-
-    def _compile(self) -> tuple[str, tuple[Any, ...], models.Field[Any, Any]]:
-        subquery = self.definition()
-        query = self.parent._default_manager.annotate(rows=subquery).query
-        compiled = query.annotations["rows"]
-        sql, params = query.get_compiler(connection=connection).compile(compiled)
-        return sql, tuple(params), subquery.output_field

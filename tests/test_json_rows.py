@@ -12,7 +12,6 @@ from django.db.models import OuterRef
 
 from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.serializers import ChainConsequenceSerializer, ChainLinkSerializer, with_worksheet
-from cases.serializers.chains import WORKSHEET_ROWS
 from clinic.demo import load_demo
 from consultteam.audit.models import AuditEvent
 from consultteam.json_rows import rows_of
@@ -57,12 +56,3 @@ def test_a_datetime_is_refused_because_it_would_not_read_back_alike() -> None:
             fields=["at"],
             order_by=["at"],
         )
-
-
-def test_each_worksheet_column_compiled_once_answers_what_its_definition_answers() -> None:
-    load_demo(password="json-rows-1")
-    chains = ChainAnalysis.objects.order_by("pk")
-    for name, rows in WORKSHEET_ROWS.items():
-        compiled = [repr(getattr(row, name)) for row in chains.annotate(**{name: rows()})]
-        defined = [repr(getattr(row, name)) for row in chains.annotate(**{name: rows.definition()})]
-        assert compiled == defined, name

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet
 from rest_framework import serializers
 
 from cases.choices import (
@@ -44,7 +44,7 @@ from cases.serializers.fields import (
     version_field,
     with_model_texts,
 )
-from consultteam.json_rows import CompiledRows, rows_of
+from consultteam.json_rows import rows_of
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
 from consultteam.reference.models import Agreement, Assumption
@@ -150,37 +150,11 @@ def _shown_columns(shown: type[serializers.ModelSerializer[Any]]) -> list[str]:
     return ["public_id" if name == "id" else name for name in shown.Meta.fields]
 
 
-def _cited_rows(model: type[Assumption] | type[Agreement]) -> Subquery:
+def _cited_rows(model: type[Assumption] | type[Agreement]) -> Any:
     cited = model.objects.filter(cited_by_chainanalysis=OuterRef("pk"))
     order = [str(name) for name in model._meta.ordering or ()]  # as the prefetched lists were
     carried = list(dict.fromkeys(["code", *order]))
     return rows_of(cited, parent="cited_by_chainanalysis", fields=carried, order_by=order)
-
-
-# What `ChainAnalysisSerializer` shows of an analysis's children, each one column of its row,
-# compiled once (`CompiledRows`; the ORM definitions are the lambdas).
-WORKSHEET_ROWS = {
-    "links_in_order": CompiledRows(
-        ChainAnalysis,
-        lambda: rows_of(
-            ChainLink.objects.filter(chain=OuterRef("pk")),
-            parent="chain",
-            fields=_shown_columns(ChainLinkSerializer),
-            order_by=["position"],
-        ),
-    ),
-    "consequences_in_order": CompiledRows(
-        ChainAnalysis,
-        lambda: rows_of(
-            ChainConsequence.objects.filter(chain=OuterRef("pk")),
-            parent="chain",
-            fields=["id", *_shown_columns(ChainConsequenceSerializer)],
-            order_by=["id"],
-        ),
-    ),
-    _cited("assumptions"): CompiledRows(ChainAnalysis, lambda: _cited_rows(Assumption)),
-    _cited("agreements"): CompiledRows(ChainAnalysis, lambda: _cited_rows(Agreement)),
-}
 
 
 def with_worksheet(chains: QuerySet[ChainAnalysis]) -> QuerySet[ChainAnalysis]:
@@ -188,7 +162,24 @@ def with_worksheet(chains: QuerySet[ChainAnalysis]) -> QuerySet[ChainAnalysis]:
     own statement (`rows_of`): the links by position, the consequences in the order they were
     added, the codes of what they cite in the reference lists' order (for `CitedCodes`).
     Four subqueries instead of four prefetch queries (docs/performance.md)."""
-    return chains.annotate(**{name: rows() for name, rows in WORKSHEET_ROWS.items()})
+    return chains.annotate(
+        links_in_order=rows_of(
+            ChainLink.objects.filter(chain=OuterRef("pk")),
+            parent="chain",
+            fields=_shown_columns(ChainLinkSerializer),
+            order_by=["position"],
+        ),
+        consequences_in_order=rows_of(
+            ChainConsequence.objects.filter(chain=OuterRef("pk")),
+            parent="chain",
+            fields=["id", *_shown_columns(ChainConsequenceSerializer)],
+            order_by=["id"],
+        ),
+        **{
+            _cited("assumptions"): _cited_rows(Assumption),
+            _cited("agreements"): _cited_rows(Agreement),
+        },
+    )
 
 
 class ChainWorksheetInput(Input):
