@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status, viewsets
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from cases import services
 from cases.api.common import RECORD_JOINS, STALE, take_override, team_named
 from cases.filters import ChainFilter, cleaned, filter_chains
-from cases.models import ChainAnalysis, ChainLink
+from cases.models import ChainAnalysis, ChainConsequence, ChainLink
 from cases.permissions import (
     can_change_chain,
     can_list_cases,
@@ -38,7 +38,6 @@ from cases.serializers import (
     ChainUpdateInput,
     VersionQuery,
     with_citations,
-    with_worksheet,
 )
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
@@ -79,11 +78,13 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     pagination_class = NewestFirst
 
     def get_queryset(self) -> QuerySet[ChainAnalysis]:
-        chains: QuerySet[ChainAnalysis] = ChainAnalysis.objects.visible_to(
-            self.request.user
-        ).select_related("team", "case", "author")
+        chains = with_citations(
+            ChainAnalysis.objects.visible_to(self.request.user).select_related(
+                "team", "case", "author"
+            )
+        )
         if self.action == "list":
-            chains = only_shown(with_citations(chains), *RECORD_JOINS)
+            chains = only_shown(chains, *RECORD_JOINS)
             # A subquery per row in the same statement, not a GROUP BY over the worksheet.
             link_count = (
                 ChainLink.objects.filter(chain=OuterRef("pk"))
@@ -98,8 +99,10 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         if self.action == "retrieve":
             # What the read's audit line needs, in the same statement (see retrieve).
             chains = with_emergency_access_of(chains, self.request.user)
-        # The links, consequences and citations in the analysis's own statement as well.
-        return with_worksheet(chains)
+        return chains.prefetch_related(
+            Prefetch("links", queryset=ChainLink.objects.order_by("position")),
+            Prefetch("consequences", queryset=ChainConsequence.objects.order_by("id")),
+        )
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[ChainAnalysis]]:
         return ChainAnalysisListSerializer if self.action == "list" else ChainAnalysisSerializer

@@ -33,7 +33,6 @@ from cases.serializers.chains import (
     ChainUpdateInput,
     ChainWorksheetInput,
     VersionQuery,
-    with_worksheet,
 )
 from cases.serializers.fields import CitedCodes, MonthField, with_citations
 from cases.serializers.tib import (
@@ -73,5 +72,4 @@ __all__ = [
     "TIBUpdateInput",
     "VersionQuery",
     "with_citations",
-    "with_worksheet",
 ]

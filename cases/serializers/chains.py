@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet
 from rest_framework import serializers
 
 from cases.choices import (
@@ -36,7 +35,6 @@ from cases.serializers.fields import (
     CONSEQUENCE_TEXT,
     LINK_TEXT,
     CitedCodes,
-    _cited,
     citations_field,
     identifier_override_field,
     intensity_field,
@@ -44,10 +42,8 @@ from cases.serializers.fields import (
     version_field,
     with_model_texts,
 )
-from consultteam.json_rows import rows_of
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
-from consultteam.reference.models import Agreement, Assumption
 from consultteam.web.api import EnumField, Input
 
 
@@ -126,14 +122,12 @@ class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[ChainAnalysi
 
 
 class ChainAnalysisSerializer(ChainAnalysisListSerializer):
-    """The whole worksheet in its order, links by position. Expects the rows read
-    `with_worksheet`."""
+    """The whole worksheet in its order, links by position. Expects `links` and
+    `consequences` prefetched."""
 
     vulnerabilities = serializers.ListField(child=EnumField(Vulnerability), read_only=True)
-    links = ChainLinkSerializer(many=True, read_only=True, source="links_in_order")
-    consequences = ChainConsequenceSerializer(
-        many=True, read_only=True, source="consequences_in_order"
-    )
+    links = ChainLinkSerializer(many=True, read_only=True)
+    consequences = ChainConsequenceSerializer(many=True, read_only=True)
 
     class Meta(ChainAnalysisListSerializer.Meta):
         fields = [
@@ -143,43 +137,6 @@ class ChainAnalysisSerializer(ChainAnalysisListSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-
-def _shown_columns(shown: type[serializers.ModelSerializer[Any]]) -> list[str]:
-    """The model fields a child's serializer shows (its ``id`` is the public id)."""
-    return ["public_id" if name == "id" else name for name in shown.Meta.fields]
-
-
-def _cited_rows(model: type[Assumption] | type[Agreement]) -> Any:
-    cited = model.objects.filter(cited_by_chainanalysis=OuterRef("pk"))
-    order = [str(name) for name in model._meta.ordering or ()]  # as the prefetched lists were
-    carried = list(dict.fromkeys(["code", *order]))
-    return rows_of(cited, parent="cited_by_chainanalysis", fields=carried, order_by=order)
-
-
-def with_worksheet(chains: QuerySet[ChainAnalysis]) -> QuerySet[ChainAnalysis]:
-    """``chains`` with what `ChainAnalysisSerializer` shows of their children, read in their
-    own statement (`rows_of`): the links by position, the consequences in the order they were
-    added, the codes of what they cite in the reference lists' order (for `CitedCodes`).
-    Four subqueries instead of four prefetch queries (docs/performance.md)."""
-    return chains.annotate(
-        links_in_order=rows_of(
-            ChainLink.objects.filter(chain=OuterRef("pk")),
-            parent="chain",
-            fields=_shown_columns(ChainLinkSerializer),
-            order_by=["position"],
-        ),
-        consequences_in_order=rows_of(
-            ChainConsequence.objects.filter(chain=OuterRef("pk")),
-            parent="chain",
-            fields=["id", *_shown_columns(ChainConsequenceSerializer)],
-            order_by=["id"],
-        ),
-        **{
-            _cited("assumptions"): _cited_rows(Assumption),
-            _cited("agreements"): _cited_rows(Agreement),
-        },
-    )
 
 
 class ChainWorksheetInput(Input):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
@@ -22,7 +22,7 @@ from rest_framework.fields import SkipField
 
 from agendas.models import AgendaItem
 from agendas.serializers import AgendaItemSerializer, AgendaItemSubmittedSerializer
-from cases.models import Case, ChainAnalysis, TIBEntry
+from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, TIBEntry
 from cases.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -34,7 +34,6 @@ from cases.serializers import (
     TIBEntrySerializer,
     TIBLoggedSerializer,
     with_citations,
-    with_worksheet,
 )
 from clinic.demo import load_demo
 from consultteam.audit.models import Action, AuditEvent
@@ -46,9 +45,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _chains() -> QuerySet[ChainAnalysis]:
-    return with_worksheet(
-        ChainAnalysis.objects.select_related("team", "case", "author").annotate(
-            link_count=Count("links")
+    return with_citations(
+        ChainAnalysis.objects.select_related("team", "case", "author")
+        .annotate(link_count=Count("links"))
+        .prefetch_related(
+            Prefetch("links", queryset=ChainLink.objects.order_by("position")),
+            Prefetch("consequences", queryset=ChainConsequence.objects.order_by("id")),
         )
     )
 
