@@ -1,10 +1,11 @@
 """Middleware that pages need and a sessionless API call does not: run it for pages only.
 
-An API client with a token sends no session cookie. For its requests the session, CSRF,
-messages and session-limit middleware do nothing but cost time: the session is empty, so the
-person is anonymous until the API's own authentication reads the token; DRF's views are exempt
-from the CSRF middleware and DRF checks CSRF itself for a session it authenticates; there are
-no messages to show and no session clock to keep. Each class here wraps one of them and skips
+An API client with a token sends no session cookie. For its requests the session,
+authentication, messages and session-limit middleware do nothing but cost time: the session is
+empty, so the person is anonymous until the API's own authentication reads the token; there are
+no messages to show and no session clock to keep. Django's CSRF middleware stays as it is, for
+every request: DRF's views are exempt from it already (it returns at once for them), and
+`check --deploy` rightly asks to see it by name. Each class here wraps one of them and skips
 it for a request to `/api/` that carries no session cookie, and for nothing else.
 
 A browser calling the API sends its session cookie, so its request passes every middleware as
@@ -16,7 +17,6 @@ request (tests/core/test_pages_only.py holds both halves).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +24,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseForbidden
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpRequest, HttpResponse
 
 from consultteam.accounts.middleware import SessionLimitsMiddleware
 
@@ -61,19 +60,6 @@ class PagesOnly:
 
 class SessionForPages(PagesOnly, SessionMiddleware):
     pass
-
-
-class CsrfForPages(PagesOnly, CsrfViewMiddleware):
-    def process_view(
-        self,
-        request: HttpRequest,
-        callback: Callable[..., HttpResponseBase],
-        callback_args: tuple[Any, ...],
-        callback_kwargs: dict[str, Any],
-    ) -> HttpResponseForbidden | None:
-        if sessionless_api_call(request):
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class AuthenticationForPages(PagesOnly, AuthenticationMiddleware):

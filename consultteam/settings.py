@@ -84,12 +84,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "consultteam.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The session, CSRF, authentication, messages and session-limit middleware, each skipped
+    # The session, authentication, messages and session-limit middleware, each skipped
     # for an API call that carries no session cookie (a token client), which needs none of
     # them; a browser's session calling the API passes them all (consultteam/pages_only.py).
     "consultteam.pages_only.SessionForPages",
     "django.middleware.common.CommonMiddleware",
-    "consultteam.pages_only.CsrfForPages",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "consultteam.pages_only.AuthenticationForPages",
     "consultteam.audit.middleware.AuditContextMiddleware",
     "consultteam.pages_only.MessagesForPages",
