@@ -34,6 +34,27 @@ def requires_redis() -> pytest.MarkDecorator:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the migrated data (`serialized_rollback=True`).
+
+    Why: a transactional test empties every table when it ends; without serialized rollback,
+    Django then writes the content types and permissions again under new ids, and the next test
+    that restores the migrated data (the browser tests do) fails on a duplicate content type.
+    Which of them runs first depends only on where their files sort, so refuse the mix outright.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True "
+                "(tests/conftest.py says why)."
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Rate limits count in the cache: each test starts with none spent."""

@@ -20,7 +20,10 @@ from consultteam.audit.models import Action, AuditEvent
 from tests.conftest import requires_postgres
 from tests.meeting_makers import submit, upcoming
 
-pytestmark = [requires_postgres(), pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    requires_postgres(),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 MOVES_EACH = 12
 

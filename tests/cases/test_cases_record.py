@@ -352,7 +352,7 @@ def test_record_changes_are_audited_without_their_content(world):
 
 
 @requires_postgres()
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_adding_a_link_at_the_same_moment(world):
     """Both opened version v; both press save together. One wins, the other is told, and
     the links stay 1..n with no lost or doubled position."""

@@ -109,7 +109,7 @@ def test_postgres_trigger_refuses_rewrites(alpha, statement):
     assert AuditEvent.objects.filter(team=alpha).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_events_are_committed_with_the_change_they_record():
     team = Team.objects.create(name="Committed")
     assert AuditEvent.objects.filter(object_id=str(team.public_id)).exists()

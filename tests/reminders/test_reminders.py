@@ -334,7 +334,7 @@ def test_notifications_list_only_ones_own_and_mark_read(world, django_assert_num
 
 
 @requires_postgres()
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_on_postgresql_a_claim_passes_over_rows_another_sweep_holds():
     """SKIP LOCKED: a sweep does not wait for rows another sweep has locked, it takes others."""
     user = UserFactory.create(email="sweep@example.org")
