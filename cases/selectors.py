@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case as Choose
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, UUIDField, Value, When
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, ChainAnalysis, EmergencyAccess, Feedback, TIBEntry
@@ -117,38 +116,6 @@ def emergency_access_of(user: AnyUser, case: Case | None) -> EmergencyAccess | N
         .order_by("-expires_at")
         .first()
     )
-
-
-def with_emergency_access_of(rows: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
-    """``rows`` (records with a ``case``) annotated with ``reader_emergency_access``: the public
-    id of `emergency_access_of(user, row.case)`, or None. Read in the rows' own statement, so a
-    detail read asks neither "is the reader on the case's team?" nor "through which access?"
-    again before its audit line (docs/performance.md); `emergency_id_of` reads it."""
-    if not is_active_person(user):
-        unseen: QuerySet[Any] = rows.annotate(
-            reader_emergency_access=Value(None, output_field=UUIDField())
-        )
-        return unseen
-    on_team = team_ids_of(user).filter(team_id=OuterRef("case__team_id"))
-    through = (
-        EmergencyAccess.objects.active()
-        .filter(user_id=user.pk, case_id=OuterRef("case_id"))
-        .order_by("-expires_at")
-        .values("public_id")[:1]
-    )
-    annotated: QuerySet[Any] = rows.annotate(
-        reader_emergency_access=Choose(
-            When(Exists(on_team), then=Value(None, output_field=UUIDField())),
-            default=Subquery(through),
-        )
-    )
-    return annotated
-
-
-def emergency_id_of(row: Any) -> str:
-    """What `with_emergency_access_of` found, as the audit trail records it (as `emergency_id`)."""
-    found = row.reader_emergency_access
-    return str(found) if found is not None else ""
 
 
 def emergency_id(user: AnyUser, case: Case | None) -> str:

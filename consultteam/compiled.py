@@ -19,15 +19,24 @@ made itself (``timezone.now()``, a random token) differs between the two compila
 being a stand-in, so it is refused at first use instead of being kept for every later request.
 A declared parameter that never reaches the parameters (inlined, or ignored) is refused too.
 
+A read of *rows* (`compiled_rows`) is the same, for a statement run on its own: its builder
+returns ``.values(...)`` and calling it gives the rows, converted as the ORM converts them. A
+detail read with its children and its access check is one such statement
+(cases/chain_detail.py).
+
 Every read registers itself in `REGISTRY`; one test (tests/core/test_compiled_registry.py) walks it
 and holds each read, for each declared shape, to its ORM definition for the whole cast.
-The mechanism relies on one ORM name beyond the documented API, ``query.sql_with_params()``
-(what ``str(queryset.query)`` is made of), pinned by that test.
+The mechanism relies on ORM names beyond the documented API: a query's compiler
+(``query.get_compiler(connection=...).as_sql()``, what ``str(queryset.query)`` is made of) and,
+for rows, what the compiler selected and its converters (``select``, ``col_count``,
+``get_converters``, as Django's own iterators use them). The registry test pins them: a
+rows read that converts differently from its ORM definition fails it on either database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,9 +44,13 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
 
 Builder = Callable[..., QuerySet[Any, Any]]
+Converter = Callable[[Any, Any, Any], Any]
 Shape = Mapping[str, Hashable]
 
 
@@ -47,6 +60,12 @@ def _as_is(_connection: Any, value: Any) -> Any:
 
 def _as_datetime(conn: Any, value: Any) -> Any:
     return conn.ops.adapt_datetimefield_value(value)
+
+
+def _as_uuid(conn: Any, value: Any) -> Any:
+    # As UUIDField sends it: PostgreSQL takes a UUID, SQLite its 32 hex digits.
+    value = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return value if conn.features.has_native_uuid_field else value.hex
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,15 @@ NOW = Param(
     ),
     _as_datetime,
 )
+# The public id of the one object a detail read is for.
+PUBLIC_ID = Param(
+    "public_id",
+    (
+        uuid.UUID("00000000-0000-4000-8000-00000000000b"),
+        uuid.UUID("00000000-0000-4000-8000-00000000000d"),
+    ),
+    _as_uuid,
+)
 
 
 @dataclass(frozen=True)
@@ -79,16 +107,23 @@ class _Text:
     sql: str
     params: tuple[Any, ...]
     places: Mapping[str, tuple[int, ...]]  # where each declared parameter stands
+    # For a rows read: each column's path in the row (``("author", "display_name")``), and the
+    # converters of the columns that have any (position, functions, expression).
+    paths: tuple[tuple[str, ...], ...]
+    converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
 
 
 def _shape_key(shape: Shape) -> tuple[tuple[str, Hashable], ...]:
     return tuple(sorted(shape.items()))
 
 
-class CompiledRead:
-    """One read: ``read(person=..., **shape)`` gives the compiled subquery (a `RawSQL`),
-    ``read.queryset(person=..., **shape)`` the ORM definition it was compiled from. Both
-    refuse a shape that was not declared."""
+class Compiled:
+    """What a read of ids and a read of rows share: the builder, its parameters and shapes,
+    the registry, and the compiled text with the request's values put in."""
+
+    # Compiled without ordering, as Django compiles any subquery it nests itself: an ordering
+    # changes no set of ids, and a model's default one (Membership's) would add joins and a sort.
+    keeps_order = False
 
     def __init__(self, build: Builder, params: Sequence[Param], shapes: Sequence[Shape]) -> None:
         self.build = build
@@ -101,22 +136,15 @@ class CompiledRead:
         REGISTRY[self.name] = self
 
     def __repr__(self) -> str:
-        return f"<CompiledRead {self.name}>"
+        return f"<{type(self).__name__} {self.name}>"
 
     def queryset(self, **values: Any) -> QuerySet[Any, Any]:
         """The ORM definition, for rules that ask `.exists()` or filter further."""
         per_request, shape = self._split(values)
         return self.build(**per_request, **shape)
 
-    def subquery(self, *, compiled: bool, **values: Any) -> RawSQL | QuerySet[Any, Any]:
-        """The compiled read, or (``compiled=False``) its ORM definition: for a condition
-        written once and used both ways (a `visible_to` that combines several reads on its
-        rows' own columns, and the test that holds it to its definition)."""
-        return self(**values) if compiled else self.queryset(**values)
-
-    def __call__(self, **values: Any) -> RawSQL:
-        """The compiled subquery with the request's values put in. Compiles on first use of a
-        shape (and may refuse the builder then); after that, no ORM work at all."""
+    def _filled(self, values: Mapping[str, Any]) -> tuple[_Text, list[Any]]:
+        """The shape's compiled text, and its parameters with the request's values in."""
         per_request, shape = self._split(values)
         text = self._text(shape)
         filled = list(text.params)
@@ -124,7 +152,7 @@ class CompiledRead:
             adapted = param.adapt(connection, per_request[param.name])
             for place in text.places[param.name]:
                 filled[place] = adapted
-        return RawSQL(text.sql, filled)  # noqa: S611 (the ORM's own SQL; values stay parameters)
+        return text, filled
 
     def _split(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         names = [param.name for param in self.params]
@@ -146,16 +174,17 @@ class CompiledRead:
             text = self._texts[key] = self._compile(shape)
         return text
 
-    def _compiled_with(self, shape: Shape, which: int) -> tuple[str, tuple[Any, ...]]:
+    def _compiled_with(self, shape: Shape, which: int) -> tuple[str, tuple[Any, ...], SQLCompiler]:
         stand_ins = {param.name: param.stand_ins[which] for param in self.params}
-        # Without ordering, as Django compiles any subquery it nests itself: an ordering changes
-        # no set of ids, and a model's default one (Membership's) would add joins and a sort.
-        sql, params = self.build(**stand_ins, **shape).order_by().query.sql_with_params()
-        return sql, tuple(params)
+        built = self.build(**stand_ins, **shape)
+        query = (built if self.keeps_order else built.order_by()).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        return sql, tuple(params), compiler
 
     def _compile(self, shape: Shape) -> _Text:
-        first_sql, first = self._compiled_with(shape, 0)
-        second_sql, second = self._compiled_with(shape, 1)
+        first_sql, first, compiler = self._compiled_with(shape, 0)
+        second_sql, second, _ = self._compiled_with(shape, 1)
         if first_sql != second_sql or len(first) != len(second):
             raise ImproperlyConfigured(
                 f"{self.name}: its SQL text changes with the values of its parameters; each "
@@ -187,17 +216,89 @@ class CompiledRead:
                 f"{self.name} declares {', '.join(unused)} but its SQL never takes it as a "
                 "parameter: the compiled text would answer the same rows for every value."
             )
-        return _Text(first_sql, first, {name: tuple(found) for name, found in places.items()})
+        found = {name: tuple(at) for name, at in places.items()}
+        paths = tuple(tuple(name.split(LOOKUP_SEP)) for name in columns_of(compiler.query))
+        return _Text(first_sql, first, found, paths, converters_of(compiler))
+
+
+class CompiledRead(Compiled):
+    """One read of ids: ``read(person=..., **shape)`` gives the compiled subquery (a `RawSQL`),
+    ``read.queryset(person=..., **shape)`` the ORM definition it was compiled from. Both
+    refuse a shape that was not declared."""
+
+    def __call__(self, **values: Any) -> RawSQL:
+        """The compiled subquery with the request's values put in. Compiles on first use of a
+        shape (and may refuse the builder then); after that, no ORM work at all."""
+        text, filled = self._filled(values)
+        return RawSQL(text.sql, filled)  # noqa: S611 (the ORM's own SQL; values stay parameters)
+
+    def subquery(self, *, compiled: bool, **values: Any) -> RawSQL | QuerySet[Any, Any]:
+        """The compiled read, or (``compiled=False``) its ORM definition: for a condition
+        written once and used both ways (a `visible_to` that combines several reads on its
+        rows' own columns, and the test that holds it to its definition)."""
+        return self(**values) if compiled else self.queryset(**values)
+
+
+class CompiledRows(Compiled):
+    """One read of rows: the builder returns ``.values(...)`` (in the order it gives), and
+    ``read(public_id=..., person=...)`` runs the compiled statement and answers its rows as
+    dicts, each value converted as the ORM converts it (an aware datetime from SQLite's text,
+    a UUID from its hex, a JSON column decoded). A value read along a relation comes nested,
+    as a serializer's dotted source reads it: ``author__display_name`` is
+    ``row["author"]["display_name"]``."""
+
+    keeps_order = True
+
+    def __call__(self, **values: Any) -> list[dict[str, Any]]:
+        text, filled = self._filled(values)
+        with connection.cursor() as cursor:
+            cursor.execute(text.sql, filled)
+            found = cursor.fetchall()
+        return [_nested(text, row) for row in found]
+
+
+def columns_of(query: Query) -> list[str]:
+    """The names of a ``.values()`` query's columns, in the order its SQL selects them (as
+    Django's own ValuesIterable names them)."""
+    return [*query.extra_select, *query.values_select, *query.annotation_select]
+
+
+def converters_of(compiler: SQLCompiler) -> tuple[tuple[int, tuple[Converter, ...], Any], ...]:
+    """What the compiled query's own iterator passes each column through: its backend's and
+    its field's converters (`from_db_value`), by position, for the columns that have any."""
+    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    return tuple(
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    )
+
+
+def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
+    """A row converted (with the request's connection), as a dict with a value along a
+    relation nested by its path."""
+    values = list(row)
+    for position, functions, expression in text.converters:
+        value = values[position]
+        for convert in functions:
+            value = convert(value, expression, connection)
+        values[position] = value
+    out: dict[str, Any] = {}
+    for path, value in zip(text.paths, values, strict=True):
+        place = out
+        for step in path[:-1]:
+            place = place.setdefault(step, {})
+        place[path[-1]] = value
+    return out
 
 
 # Every compiled read of the project, by module and name (see tests/core/test_compiled_registry.py).
-REGISTRY: dict[str, CompiledRead] = {}
+REGISTRY: dict[str, Compiled] = {}
 
 
 def compiled_read(
     *params: Param, shapes: Sequence[Shape] = ({},)
 ) -> Callable[[Builder], CompiledRead]:
-    """Declare a read: its per-request parameters and every shape it is called with.
+    """Declare a read of ids: its per-request parameters and every shape it is called with.
 
         @compiled_read(PERSON, shapes=[{"roles": None}, {"roles": LEADER_ROLES}])
         def member_team_ids(*, person: int, roles: tuple[Role, ...] | None) -> QuerySet: ...
@@ -206,5 +307,16 @@ def compiled_read(
 
     def register(build: Builder) -> CompiledRead:
         return CompiledRead(build, params, shapes)
+
+    return register
+
+
+def compiled_rows(
+    *params: Param, shapes: Sequence[Shape] = ({},)
+) -> Callable[[Builder], CompiledRows]:
+    """Declare a read of rows (see `CompiledRows`), as `compiled_read` declares one of ids."""
+
+    def register(build: Builder) -> CompiledRows:
+        return CompiledRows(build, params, shapes)
 
     return register

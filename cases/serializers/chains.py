@@ -97,9 +97,10 @@ _CHAIN_HEAD = [
 ]
 
 
-class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[ChainAnalysis]):
+class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[Any]):
     """One line of a list: no worksheet beyond the problem behaviour, no nested links.
-    Expects the `link_count` annotation and `assumptions`, `agreements` prefetched."""
+    Expects the `link_count` annotation and `assumptions`, `agreements` prefetched. (Of `Any`:
+    the detail below renders a row read as a dict.)"""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
@@ -122,12 +123,14 @@ class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[ChainAnalysi
 
 
 class ChainAnalysisSerializer(ChainAnalysisListSerializer):
-    """The whole worksheet in its order, links by position. Expects `links` and
-    `consequences` prefetched."""
+    """The whole worksheet in its order, links by position. Renders the row of
+    `cases.chain_detail.chain_worksheet` (a dict, its children in JSON columns)."""
 
     vulnerabilities = serializers.ListField(child=EnumField(Vulnerability), read_only=True)
-    links = ChainLinkSerializer(many=True, read_only=True)
-    consequences = ChainConsequenceSerializer(many=True, read_only=True)
+    links = ChainLinkSerializer(many=True, read_only=True, source="links_in_order")
+    consequences = ChainConsequenceSerializer(
+        many=True, read_only=True, source="consequences_in_order"
+    )
 
     class Meta(ChainAnalysisListSerializer.Meta):
         fields = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import models
@@ -149,6 +150,8 @@ class CitedCodes(serializers.Field[Any, Any, list[str], Any]):
 
     def get_attribute(self, instance: Any) -> Any:
         relation = str(self.source)
+        if isinstance(instance, Mapping):  # a row read with its citations (cases/chain_detail.py)
+            return instance[_cited(relation)]
         cited = getattr(instance, _cited(relation), None)
         return cited if cited is not None else list(getattr(instance, relation).all())
 

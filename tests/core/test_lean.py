@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.functional import cached_property
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
@@ -22,7 +22,8 @@ from rest_framework.fields import SkipField
 
 from agendas.models import AgendaItem
 from agendas.serializers import AgendaItemSerializer, AgendaItemSubmittedSerializer
-from cases.models import Case, ChainAnalysis, ChainConsequence, ChainLink, TIBEntry
+from cases.chain_detail import chain_worksheet
+from cases.models import Case, ChainAnalysis, TIBEntry
 from cases.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -46,13 +47,18 @@ pytestmark = pytest.mark.django_db
 
 def _chains() -> QuerySet[ChainAnalysis]:
     return with_citations(
-        ChainAnalysis.objects.select_related("team", "case", "author")
-        .annotate(link_count=Count("links"))
-        .prefetch_related(
-            Prefetch("links", queryset=ChainLink.objects.order_by("position")),
-            Prefetch("consequences", queryset=ChainConsequence.objects.order_by("id")),
+        ChainAnalysis.objects.select_related("team", "case", "author").annotate(
+            link_count=Count("links")
         )
     )
+
+
+def _worksheets() -> list[dict[str, Any]]:
+    """The rows the chain analysis detail renders (one statement each: cases/chain_detail.py)."""
+    return [
+        chain_worksheet(person=chain.author_id, public_id=chain.public_id)[0]
+        for chain in ChainAnalysis.objects.all()
+    ]
 
 
 def _agenda_items() -> QuerySet[AgendaItem]:
@@ -84,7 +90,7 @@ SHAPES: dict[type[serializers.Serializer[Any]], tuple[Callable[[], Any], dict[st
     TIBEntrySerializer: (lambda: with_citations(TIBEntry.objects.all()), {}),
     TIBLoggedSerializer: (lambda: with_citations(TIBEntry.objects.all()), {"warning": "Third."}),
     ChainAnalysisListSerializer: (_chains, {}),
-    ChainAnalysisSerializer: (_chains, {}),
+    ChainAnalysisSerializer: (_worksheets, {}),
     AgendaItemSerializer: (_agenda_items, {"positions": {}}),
     AgendaItemSubmittedSerializer: (_agenda_items, {"notice": "Moved to the next meeting."}),
     AuditEventSerializer: (lambda: AuditEvent.objects.select_related("actor", "team"), {}),
