@@ -11,5 +11,7 @@ class ConsultTeamConfig(AppConfig):
         # The embedded broker is a set of folders: make them as the web process starts, so
         # /healthz and the first enqueue find them before any worker has run.
         from consultteam.celery import ensure_broker_folders
+        from consultteam.psycopg_cache import cache_compiled_statements
 
         ensure_broker_folders()
+        cache_compiled_statements()

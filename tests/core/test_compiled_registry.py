@@ -18,6 +18,8 @@ import pytest
 from django.db import connection, models
 from django.utils import timezone
 
+from consultteam.accounts.models import ApiToken
+from consultteam.accounts.services import api_token_issue
 from consultteam.compiled import REGISTRY, Compiled, CompiledRead, CompiledRows
 from tests.access_world import grants  # noqa: F401 (the fixture, used by name)
 
@@ -51,6 +53,9 @@ def _samples(world: SimpleNamespace, name: str, model: type[models.Model]) -> li
         return [now + dt.timedelta(hours=hours) for hours in (-9, 0, 2, 5, 24 * 30)]
     if name == "public_id":  # every row of the read's model, and one that is no row
         return [*model._default_manager.values_list("public_id", flat=True), uuid.uuid4()]
+    if name == "key_hash":  # an API token's, and a hash no key has
+        api_token_issue(user=world.tara, name="registry")
+        return [*ApiToken.objects.values_list("key_hash", flat=True), "0" * 64]
     raise AssertionError(f"No sample values for the parameter {name!r}: add some here.")
 
 
