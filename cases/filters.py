@@ -24,7 +24,6 @@ from cases.choices import (
     TIBStatus,
 )
 from cases.models import Case, ChainAnalysis, TIBEntry
-from consultteam.access import AnyUser
 from consultteam.queryparams import QueryParams, days_in_order
 from consultteam.queryparams import cleaned as cleaned  # the lists validate with it from here
 
@@ -68,7 +67,7 @@ class ChainFilter(_DateRange):
 
 
 def filter_cases(
-    cases: QuerySet[Case], params: Mapping[str, Any], *, user: AnyUser
+    cases: QuerySet[Case], params: Mapping[str, Any], *, person: int
 ) -> QuerySet[Case]:
     if isinstance(team := params.get("team"), uuid.UUID):
         cases = cases.filter(team__public_id=team)
@@ -78,9 +77,9 @@ def filter_cases(
         cases = cases.filter(stage=stage)
     if (mine := params.get("mine")) is not None:
         cases = (
-            cases.filter(primary_therapist_id=user.pk)
+            cases.filter(primary_therapist_id=person)
             if mine
-            else cases.exclude(primary_therapist_id=user.pk)
+            else cases.exclude(primary_therapist_id=person)
         )
     return cases
 

@@ -91,6 +91,8 @@ NOW = Param(
     ),
     _as_datetime,
 )
+# Where a page of a list starts: the key of the last row of the page before it.
+POSITION = Param("position", (-2_000_000_029, -2_000_000_031))
 # The public id of the one object a detail read is for.
 PUBLIC_ID = Param(
     "public_id",
@@ -130,7 +132,7 @@ class Compiled:
         self.name = f"{build.__module__}.{build.__qualname__}"
         self.params = tuple(params)
         self.shapes = tuple(dict(shape) for shape in shapes)
-        self._texts: dict[tuple[str, tuple[tuple[str, Hashable], ...]], _Text] = {}
+        self._texts: dict[tuple[str, tuple[tuple[str, Hashable], ...], int | None], _Text] = {}
         if self.name in REGISTRY:
             raise ImproperlyConfigured(f"A read named {self.name} is registered already.")
         REGISTRY[self.name] = self
@@ -143,10 +145,12 @@ class Compiled:
         per_request, shape = self._split(values)
         return self.build(**per_request, **shape)
 
-    def _filled(self, values: Mapping[str, Any]) -> tuple[_Text, list[Any]]:
+    def _filled(
+        self, values: Mapping[str, Any], limit: int | None = None
+    ) -> tuple[_Text, list[Any]]:
         """The shape's compiled text, and its parameters with the request's values in."""
         per_request, shape = self._split(values)
-        text = self._text(shape)
+        text = self._text(shape, limit)
         filled = list(text.params)
         for param in self.params:
             adapted = param.adapt(connection, per_request[param.name])
@@ -167,24 +171,27 @@ class Compiled:
             )
         return {name: values[name] for name in names}, shape
 
-    def _text(self, shape: Shape) -> _Text:
-        key = (connection.vendor, _shape_key(shape))
+    def _text(self, shape: Shape, limit: int | None = None) -> _Text:
+        key = (connection.vendor, _shape_key(shape), limit)
         text = self._texts.get(key)
         if text is None:
-            text = self._texts[key] = self._compile(shape)
+            text = self._texts[key] = self._compile(shape, limit)
         return text
 
-    def _compiled_with(self, shape: Shape, which: int) -> tuple[str, tuple[Any, ...], SQLCompiler]:
+    def _compiled_with(
+        self, shape: Shape, which: int, limit: int | None
+    ) -> tuple[str, tuple[Any, ...], SQLCompiler]:
         stand_ins = {param.name: param.stand_ins[which] for param in self.params}
         built = self.build(**stand_ins, **shape)
-        query = (built if self.keeps_order else built.order_by()).query
+        built = built if self.keeps_order else built.order_by()
+        query = (built if limit is None else built[:limit]).query
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         return sql, tuple(params), compiler
 
-    def _compile(self, shape: Shape) -> _Text:
-        first_sql, first, compiler = self._compiled_with(shape, 0)
-        second_sql, second, _ = self._compiled_with(shape, 1)
+    def _compile(self, shape: Shape, limit: int | None) -> _Text:
+        first_sql, first, compiler = self._compiled_with(shape, 0, limit)
+        second_sql, second, _ = self._compiled_with(shape, 1, limit)
         if first_sql != second_sql or len(first) != len(second):
             raise ImproperlyConfigured(
                 f"{self.name}: its SQL text changes with the values of its parameters; each "
@@ -248,9 +255,15 @@ class CompiledRows(Compiled):
     ``row["author"]["display_name"]``."""
 
     keeps_order = True
+    # The most rows a call may ask for: a text is kept per limit asked (the ORM's own slice
+    # of the read, LIMIT written into the SQL), so the limits are bounded.
+    most = 1000
 
-    def __call__(self, **values: Any) -> list[dict[str, Any]]:
-        text, filled = self._filled(values)
+    def __call__(self, *, limit: int | None = None, **values: Any) -> list[dict[str, Any]]:
+        """The rows (at most ``limit`` of them: a page, the ORM's own slice of the read)."""
+        if limit is not None and not 0 < limit <= self.most:
+            raise ValueError(f"{self.name}: a limit runs from 1 to {self.most}, not {limit}.")
+        text, filled = self._filled(values, limit)
         with connection.cursor() as cursor:
             cursor.execute(text.sql, filled)
             found = cursor.fetchall()

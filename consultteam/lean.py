@@ -60,29 +60,44 @@ def _method_step(name: str, method_name: str) -> Step:
     return step
 
 
-def _read(field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Callable[[Any], Any]:
+def _read(field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Callable[[Any], Any]:
     """How ``field`` reads its value off a row: the field's own `get_attribute` (DRF's walk
     along the source, with its answers for a missing link: default, null, or leave the key
-    out), short-cut for the common case of one plain attribute that is there, is not
-    callable, on a row that is not a mapping (DRF reads a mapping by key, calls a callable)."""
+    out), short-cut for the common case of a source that is there and is not callable: one
+    plain attribute of a row that is not a mapping, or a path of keys through a mapping (a
+    compiled read's row, consultteam/compiled.py). DRF reads a mapping by key, calls a
+    callable; anything not there goes to DRF for its answer."""
     attrs = field.source_attrs
     drf_reads = type(field).get_attribute is not drf_fields.Field.get_attribute
-    if not shortcut or drf_reads or len(attrs) != 1:
+    if drf_reads or not attrs or (by_attribute and len(attrs) != 1):
         return field.get_attribute
-    attr = attrs[0]
 
-    def read_one(row: Any) -> Any:
+    if by_attribute:
+        attr = attrs[0]
+
+        def read_one(row: Any) -> Any:
+            try:
+                value = getattr(row, attr)
+            except AttributeError:
+                return field.get_attribute(row)  # DRF's answer for what is not there
+            return field.get_attribute(row) if callable(value) else value  # DRF calls it
+
+        return read_one
+
+    def read_keys(row: Any) -> Any:
+        value = row
         try:
-            value = getattr(row, attr)
-        except AttributeError:
+            for attr in attrs:
+                value = value[attr]
+        except (KeyError, TypeError):
             return field.get_attribute(row)  # DRF's answer for what is not there
-        return field.get_attribute(row) if callable(value) else value  # DRF calls it
+        return field.get_attribute(row) if callable(value) else value
 
-    return read_one
+    return read_keys
 
 
-def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any], shortcut: bool) -> Step:
-    read = _read(field, shortcut)
+def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Step:
+    read = _read(field, by_attribute)
     represent = field.to_representation
 
     def step(live: serializers.BaseSerializer[Any], row: Any, out: dict[str, Any]) -> None:
@@ -110,7 +125,7 @@ def _refuse_context(serializer: serializers.BaseSerializer[Any], where: str) -> 
             _refuse_context(field, f"{where}.{name}")
 
 
-def _plan(cls: type[serializers.Serializer[Any]], shortcut: bool) -> tuple[Step, ...]:
+def _plan(cls: type[serializers.Serializer[Any]], by_attribute: bool) -> tuple[Step, ...]:
     steps: list[Step] = []
     for name, field in cls(context=_NoRequest(cls.__name__)).fields.items():
         if field.write_only:
@@ -122,7 +137,7 @@ def _plan(cls: type[serializers.Serializer[Any]], shortcut: bool) -> tuple[Step,
             raise ImproperlyConfigured(f"{cls.__name__}.{name} renders from the request.")
         if isinstance(field, serializers.BaseSerializer):
             _refuse_context(field, f"{cls.__name__}.{name}")
-        steps.append(_field_step(name, field, shortcut))
+        steps.append(_field_step(name, field, by_attribute))
     return tuple(steps)
 
 
@@ -146,7 +161,7 @@ class Lean(serializers.Serializer[Any]):
         steps = Lean._plans.get(key)
         if steps is None:
             by_attribute = not issubclass(key[1], Mapping)
-            steps = Lean._plans[key] = _plan(key[0], shortcut=by_attribute)
+            steps = Lean._plans[key] = _plan(key[0], by_attribute=by_attribute)
         out: dict[str, Any] = {}
         for step in steps:
             step(self, instance, out)

@@ -53,6 +53,9 @@ def _samples(world: SimpleNamespace, name: str, model: type[models.Model]) -> li
         return [now + dt.timedelta(hours=hours) for hours in (-9, 0, 2, 5, 24 * 30)]
     if name == "public_id":  # every row of the read's model, and one that is no row
         return [*model._default_manager.values_list("public_id", flat=True), uuid.uuid4()]
+    if name == "position":  # before every row, between two, after every row (the first page)
+        keys = sorted(model._default_manager.values_list("pk", flat=True))
+        return [0, keys[len(keys) // 2], 2**62]
     if name == "key_hash":  # an API token's, and a hash no key has
         api_token_issue(user=world.tara, name="registry")
         return [*ApiToken.objects.values_list("key_hash", flat=True), "0" * 64]

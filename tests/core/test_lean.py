@@ -373,6 +373,27 @@ def test_a_mapping_row_is_read_by_key_as_drf_does() -> None:
     assert Shows(row).data == _stock(Shows(row), row) == row
 
 
+def test_a_path_of_keys_and_what_is_not_there_read_as_drf_does() -> None:
+    """A compiled read's row: a relation's values nested (``team.public_id``)."""
+
+    class Shows(Lean, serializers.Serializer[Any]):
+        team = serializers.CharField(source="team.name", read_only=True)
+        lead = serializers.CharField(source="team.lead.name", read_only=True, allow_null=True)
+        case = serializers.CharField(source="case.code", read_only=True, default="none")
+        note = serializers.CharField(read_only=True)
+        made = serializers.CharField(read_only=True)
+
+    rows = [
+        {"team": {"name": "Alpha", "lead": {"name": "Lena"}}, "case": {"code": "C-1"}},
+        {"team": {"name": "Beta", "lead": None}, "note": "x", "made": lambda: "called"},
+        {"team": {"name": "Gamma"}},
+    ]
+    for row in rows:
+        assert Shows(row).data == _stock(Shows(row), row)
+    assert Shows(rows[1]).data["made"] == "called"
+    assert "note" not in Shows(rows[2]).data  # left out, as DRF leaves it out
+
+
 def test_a_callable_attribute_is_called_as_drf_does() -> None:
     class Row:
         def title(self) -> str:

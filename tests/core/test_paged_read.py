@@ -1,0 +1,108 @@
+"""A list paged from a compiled read (`consultteam.pagination.PagedRead`, the caseload of
+cases/case_list.py) pages as DRF pages the ORM's queryset: the same rows, page by page, forwards
+through `next` and back through `previous`, rendered alike; a cursor whose position or offset
+was tampered with answers 404, not 500. It pins the three calls DRF's cursor pagination makes on
+what it pages: ordering, a position filter, a slice."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from cases.case_list import case_page
+from cases.models import Case
+from cases.serializers import CaseSerializer
+from consultteam.pagination import PagedRead
+from tests.clients import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caseload(world: Any) -> Any:
+    month = dt.date(2025, 3, 1)
+    Case.objects.bulk_create(
+        Case(
+            team=world.alpha,
+            primary_therapist=world.tara if i % 3 else world.theo,
+            opened=month,
+            code=f"C-P{i:05d}",
+        )
+        for i in range(9)
+    )
+    return world
+
+
+def _walk(client: Client, url: str) -> tuple[list[str], list[list[str]]]:
+    """Every page from ``url`` by `next`, then back by `previous`: the ids forwards, and the
+    pages seen on the way back."""
+    forwards, pages = [], []
+    while url:
+        answer = client.get(url)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        forwards += [row["id"] for row in body["results"]]
+        pages.append([row["id"] for row in body["results"]])
+        last, url = body, body["next"]
+    back, url = [], last["previous"]
+    while url:
+        body = client.get(url).json()
+        back.append([row["id"] for row in body["results"]])
+        url = body["previous"]
+    assert back == pages[-2::-1], "the pages going back are the pages going forwards"
+    return forwards, pages
+
+
+@pytest.mark.parametrize("mine", [None, "true", "false"])
+def test_the_compiled_caseload_pages_as_the_querysets(client, caseload, mine):
+    tara = caseload.tara
+    query = {"page_size": 2, **({"mine": mine} if mine else {})}
+    ids, pages = _walk(signed_in(client, tara), f"/api/v1/cases/?{urlencode(query)}")
+    expected = Case.objects.visible_to(tara).order_by("-id")
+    if mine == "true":
+        expected = expected.filter(primary_therapist=tara)
+    elif mine == "false":
+        expected = expected.exclude(primary_therapist=tara)
+    assert ids == [str(case.public_id) for case in expected]
+    assert len(pages) >= 2
+
+
+def test_a_compiled_page_renders_as_the_objects_do(caseload):
+    tara = caseload.tara
+    rows = case_page(person=tara.pk, position=2**62, mine=None, newer=False, limit=50)
+    objects = Case.objects.visible_to(tara).select_related("team", "primary_therapist")
+    by_id = {case.pk: case for case in objects}
+    assert len(rows) == len(by_id) >= 9
+    for row in rows:
+        rendered = CaseSerializer(row).data
+        assert set(rendered) == set(CaseSerializer.Meta.fields)
+        assert rendered == CaseSerializer(by_id[row["id"]]).data
+
+
+def _cursor(**parts: str) -> str:
+    return base64.b64encode(urlencode(parts).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor", [_cursor(o="0", p="not-a-key"), _cursor(o="2", p="5")], ids=["position", "offset"]
+)
+def test_a_tampered_cursor_answers_404(client, caseload, cursor):
+    answer = signed_in(client, caseload.tara).get("/api/v1/cases/", {"cursor": cursor})
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == "Invalid cursor"
+
+
+def test_a_call_drf_does_not_make_is_refused(caseload):
+    paged = PagedRead(case_page, person=caseload.tara.pk, mine=None)
+    with pytest.raises(ImproperlyConfigured):
+        paged.order_by("-code")
+    with pytest.raises(ImproperlyConfigured):
+        paged.order_by("-id").filter(id__gt=3)  # the newer side is read in the key's order
+    with pytest.raises(ValueError, match="a limit runs from 1"):
+        case_page(person=caseload.tara.pk, position=0, mine=None, newer=True, limit=10_000)
