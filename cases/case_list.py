@@ -53,4 +53,5 @@ def case_page(*, person: int, position: int, mine: bool | None, newer: bool) -> 
         if newer
         else cases.filter(id__lt=position).order_by("-id")
     )
-    return paged.values(*COLUMNS)
+    rows: QuerySet[Any, Any] = paged.values(*COLUMNS)
+    return rows

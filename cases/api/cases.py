@@ -91,9 +91,9 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         """Cases you can see, newest first."""
         params = cleaned(CaseFilter, request.query_params.dict())
         if params.keys() <= COMPILED_FILTERS:  # one compiled statement (cases/case_list.py)
-            rows: Any = PagedRead(case_page, person=request.user.pk, mine=params.get("mine"))
+            rows: Any = PagedRead(case_page, person=person(request).pk, mine=params.get("mine"))
         else:
-            rows = filter_cases(self.get_queryset(), params, person=request.user.pk)
+            rows = filter_cases(self.get_queryset(), params, person=person(request).pk)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CaseSerializer(page, many=True).data)
 

@@ -22,7 +22,9 @@ from consultteam.lean import Lean
 from consultteam.web.api import EnumField, Input
 
 
-class CaseSerializer(Lean, serializers.ModelSerializer[Case]):
+class CaseSerializer(Lean, serializers.ModelSerializer[Any]):
+    """A line of the caseload: a case, or a row of cases/case_list.py (a dict)."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
     primary_therapist = serializers.UUIDField(source="primary_therapist.public_id", read_only=True)

@@ -144,7 +144,7 @@ def test_every_compiled_read_answers_what_its_orm_definition_answers(world):
                 if isinstance(read, CompiledRows):
                     expected_rows = [_plain(_nested(row)) for row in defined]
                     seen_rows = seen_rows or bool(expected_rows)
-                    assert _plain(read(**values, **shape)) == expected_rows, (read.name, values)
+                    assert _plain(read(**{**values, **shape})) == expected_rows, (read.name, values)
                     checked += 1
                     continue
                 assert isinstance(read, CompiledRead)
