@@ -26,6 +26,7 @@ from cases.models import (
     EmergencyAccess,
 )
 from cases.querysets import chain_scope
+from cases.serializers.fields import cited_rows
 from consultteam.access import member_team_ids
 from consultteam.compiled import PERSON, PUBLIC_ID, compiled_rows
 from consultteam.json_rows import rows_of
@@ -74,13 +75,6 @@ def reader_emergency_access(person: int) -> Choose:
     )
 
 
-def _cited(model: type[Assumption] | type[Agreement]) -> Any:
-    cited = model.objects.filter(cited_by_chainanalysis=OuterRef("pk"))
-    order = [str(name) for name in model._meta.ordering or ()]
-    carried = list(dict.fromkeys(["code", *order]))
-    return rows_of(cited, parent="cited_by_chainanalysis", fields=carried, order_by=order)
-
-
 @compiled_rows(PERSON, PUBLIC_ID)
 def chain_worksheet(*, person: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
     """The analysis ``public_id`` if ``person`` reads it (`chain_scope`, as `visible_to`), as
@@ -101,8 +95,8 @@ def chain_worksheet(*, person: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
             fields=CONSEQUENCE_COLUMNS,
             order_by=["id"],
         ),
-        assumptions_cited=_cited(Assumption),
-        agreements_cited=_cited(Agreement),
+        assumptions_cited=cited_rows(Assumption, "cited_by_chainanalysis"),
+        agreements_cited=cited_rows(Agreement, "cited_by_chainanalysis"),
         reader_emergency_access=reader_emergency_access(person),
     ).values(
         *COLUMNS,

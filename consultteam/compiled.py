@@ -62,7 +62,7 @@ def _as_datetime(conn: Any, value: Any) -> Any:
     return conn.ops.adapt_datetimefield_value(value)
 
 
-def _as_uuid(conn: Any, value: Any) -> Any:
+def as_uuid(conn: Any, value: Any) -> Any:
     # As UUIDField sends it: PostgreSQL takes a UUID, SQLite its 32 hex digits.
     value = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     return value if conn.features.has_native_uuid_field else value.hex
@@ -100,7 +100,7 @@ PUBLIC_ID = Param(
         uuid.UUID("00000000-0000-4000-8000-00000000000b"),
         uuid.UUID("00000000-0000-4000-8000-00000000000d"),
     ),
-    _as_uuid,
+    as_uuid,
 )
 
 

@@ -112,8 +112,8 @@ BUDGETS: dict[str, Budget] = {
     "api-case-list": Budget("tara", 2, [TOKEN, f"2. {PAGE}, with team and therapist"]),
     "api-tib-entry-list": Budget(
         "tara",
-        4,
-        [TOKEN, f"2. {PAGE}", "3. cited assumptions of the page (one IN)", "4. cited agreements"],
+        2,
+        [TOKEN, f"2. {PAGE}, citations as JSON columns (cases/tib_list.py)"],
     ),
     "api-chain-analysis-list": Budget(
         "tara",

@@ -25,10 +25,11 @@ from cases.serializers import (
     TIBUpdateInput,
     with_citations,
 )
+from cases.tib_list import case_tib_page, tib_page
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
-from consultteam.pagination import NewestFirst
+from consultteam.pagination import NewestFirst, PagedRead
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, person
 from consultteam.web.rules import checked_by_service, seen_through_lookup
@@ -69,8 +70,15 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
     def list(self, request: Request) -> Response:
         """TIB entries you can see, newest first."""
         params = cleaned(TIBFilter, request.query_params.dict())
-        entries = filter_tib_entries(self.get_queryset(), params)
-        page = self.paginate_queryset(entries)
+        me = person(request).pk
+        rows: Any
+        if not params:  # one compiled statement a page (cases/tib_list.py)
+            rows = PagedRead(tib_page, person=me)
+        elif params.keys() == {"case"}:
+            rows = PagedRead(case_tib_page, person=me, case=params["case"])
+        else:
+            rows = filter_tib_entries(self.get_queryset(), params)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(TIBEntrySerializer(page, many=True).data)
 
     @extend_schema(request=TIBLogInput, responses={201: TIBLoggedSerializer, 403: REFUSED})

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,6 +23,7 @@ from cases.models import (
     ChainConsequence,
     ChainLink,
 )
+from consultteam.json_rows import rows_of
 from consultteam.reference.models import Agreement, Assumption
 
 
@@ -178,3 +179,13 @@ def with_citations(rows: QuerySet[_Cites]) -> QuerySet[_Cites]:
     ).prefetch_related(
         Prefetch("agreements", Agreement.objects.only("id", "code"), _cited("agreements"))
     )
+
+
+def cited_rows(model: type[Assumption] | type[Agreement], cited_by: str) -> Subquery:
+    """What a row cites of ``model`` as a JSON column of its own statement (for a compiled read:
+    consultteam/json_rows.py), in the reference list's order, as `with_citations` lists it:
+    ``cited_by`` is the relation from ``model`` back to the row's (``cited_by_tibentry``)."""
+    cited = model.objects.filter(**{cited_by: OuterRef("pk")})
+    order = [str(name) for name in model._meta.ordering or ()]
+    carried = list(dict.fromkeys(["code", *order]))
+    return rows_of(cited, parent=cited_by, fields=carried, order_by=order)

@@ -26,7 +26,9 @@ from consultteam.lean import Lean
 from consultteam.web.api import EnumField, Input
 
 
-class TIBEntrySerializer(Lean, serializers.ModelSerializer[TIBEntry]):
+class TIBEntrySerializer(Lean, serializers.ModelSerializer[Any]):
+    """An entry, or a row of cases/tib_list.py (a dict)."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True, allow_null=True)

@@ -1,6 +1,7 @@
-"""A list paged from a compiled read (`consultteam.pagination.PagedRead`, the caseload of
-cases/case_list.py) pages as DRF pages the ORM's queryset: the same rows, page by page, forwards
-through `next` and back through `previous`, rendered alike; a cursor whose position or offset
+"""A list paged from a compiled read (`consultteam.pagination.PagedRead`: the caseload of
+cases/case_list.py, the TIB lists of cases/tib_list.py) pages as DRF pages the ORM's queryset:
+the same rows, page by page, forwards through `next` and back through `previous`, rendered
+alike; a cursor whose position or offset
 was tampered with answers 404, not 500. It pins the three calls DRF's cursor pagination makes on
 what it pages: ordering, a position filter, a slice."""
 
@@ -16,9 +17,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from cases.case_list import case_page
-from cases.models import Case
-from cases.serializers import CaseSerializer
+from cases.models import Case, TIBEntry
+from cases.serializers import CaseSerializer, TIBEntrySerializer, with_citations
+from cases.tib_list import tib_page
 from consultteam.pagination import PagedRead
+from consultteam.reference.models import Agreement, Assumption
 from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,33 @@ def test_a_call_drf_does_not_make_is_refused(caseload):
         paged.order_by("-id").filter(id__gt=3)  # the newer side is read in the key's order
     with pytest.raises(ValueError, match="a limit runs from 1"):
         case_page(person=caseload.tara.pk, position=0, mine=None, newer=True, limit=10_000)
+
+
+@pytest.mark.parametrize("by_case", [False, True], ids=["every-entry", "one-case"])
+def test_the_compiled_tib_lists_page_and_render_as_the_querysets(client, world, by_case):
+    tara = world.tara
+    cited = TIBEntry.objects.visible_to(tara).filter(case=world.tara_case).first()
+    assert cited is not None
+    cited.assumptions.add(*Assumption.objects.order_by("-position")[:3])
+    cited.agreements.add(*Agreement.objects.order_by("-position")[:2])
+    query: dict[str, Any] = {"page_size": 1}
+    expected = TIBEntry.objects.visible_to(tara).order_by("-id")
+    if by_case:
+        query["case"] = str(world.tara_case.public_id)
+        expected = expected.filter(case=world.tara_case)
+    ids, pages = _walk(signed_in(client, tara), f"/api/v1/tib-entries/?{urlencode(query)}")
+    assert ids == [str(entry.public_id) for entry in expected]
+    assert len(pages) >= 2
+    objects = {
+        entry.pk: entry
+        for entry in with_citations(
+            expected.select_related("team", "case", "author", "chain_analysis")
+        )
+    }
+    rows = tib_page(person=tara.pk, position=2**62, newer=False, limit=50)
+    assert any(row["assumptions_cited"] for row in rows)
+    for row in rows:
+        if row["id"] in objects:
+            rendered = TIBEntrySerializer(row).data
+            assert set(rendered) == set(TIBEntrySerializer.Meta.fields)
+            assert rendered == TIBEntrySerializer(objects[row["id"]]).data
