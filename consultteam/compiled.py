@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
@@ -58,7 +58,7 @@ def _as_is(_connection: Any, value: Any) -> Any:
     return value
 
 
-def _as_datetime(conn: Any, value: Any) -> Any:
+def as_datetime(conn: Any, value: Any) -> Any:
     return conn.ops.adapt_datetimefield_value(value)
 
 
@@ -89,7 +89,7 @@ NOW = Param(
         dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC),
         dt.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=dt.UTC),
     ),
-    _as_datetime,
+    as_datetime,
 )
 # Where a page of a list starts: the key of the last row of the page before it.
 POSITION = Param("position", (-2_000_000_029, -2_000_000_031))
@@ -109,10 +109,12 @@ class _Text:
     sql: str
     params: tuple[Any, ...]
     places: Mapping[str, tuple[int, ...]]  # where each declared parameter stands
-    # For a rows read: each column's path in the row (``("author", "display_name")``), and the
-    # converters of the columns that have any (position, functions, expression).
+    # For a rows read: each column's path in the row (``("author", "display_name")``), the
+    # converters of the columns that have any (position, functions, expression), and the
+    # relations that may be missing (``("case",)``: see `_absent_when_null`).
     paths: tuple[tuple[str, ...], ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
+    optional: tuple[tuple[str, ...], ...]
 
 
 def _shape_key(shape: Shape) -> tuple[tuple[str, Hashable], ...]:
@@ -225,7 +227,8 @@ class Compiled:
             )
         found = {name: tuple(at) for name, at in places.items()}
         paths = tuple(tuple(name.split(LOOKUP_SEP)) for name in columns_of(compiler.query))
-        return _Text(first_sql, first, found, paths, converters_of(compiler))
+        optional = _absent_when_null(compiler.query.model, paths)
+        return _Text(first_sql, first, found, paths, converters_of(compiler), optional)
 
 
 class CompiledRead(Compiled):
@@ -269,6 +272,12 @@ class CompiledRows(Compiled):
             found = cursor.fetchall()
         return [_nested(text, row) for row in found]
 
+    def shaped(self, row: Mapping[str, Any], **shape: Any) -> dict[str, Any]:
+        """A row of the ORM definition (``.values()``, by flat names) as the read answers its
+        rows: for the tests that hold the two together."""
+        text = self._text(shape)
+        return _shaped(text, [row[LOOKUP_SEP.join(path)] for path in text.paths])
+
 
 def columns_of(query: Query) -> list[str]:
     """The names of a ``.values()`` query's columns, in the order its SQL selects them (as
@@ -286,22 +295,69 @@ def converters_of(compiler: SQLCompiler) -> tuple[tuple[int, tuple[Converter, ..
     )
 
 
+def _absent_when_null(
+    model: type[models.Model] | None, paths: Sequence[tuple[str, ...]]
+) -> tuple[tuple[str, ...], ...]:
+    """The relations (paths of a row's nested dicts) that stand for no related row when every
+    column read along them is NULL: those read through a nullable link with at least one column
+    that is never NULL (a public id). Such a relation is None in the row, as the ORM's object
+    would be, so a serializer answers for it as for a missing object (null, its default, or
+    the key left out) rather than rendering a dict of nulls."""
+    relations = {path[:depth] for path in paths for depth in range(1, len(path))}
+    optional = []
+    for relation in sorted(relations, key=len):
+        current: Any = model
+        nullable = False
+        for name in relation:
+            link: Any = current._meta.get_field(name)
+            nullable = nullable or bool(link.null)
+            current = link.related_model
+        read_here = {path[len(relation)] for path in paths if path[: len(relation)] == relation}
+        fields: list[Any] = [current._meta.get_field(name) for name in read_here]
+        never_null = any(not field.is_relation and not field.null for field in fields)
+        if nullable and never_null:
+            optional.append(relation)
+    return tuple(optional)
+
+
 def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
-    """A row converted (with the request's connection), as a dict with a value along a
-    relation nested by its path."""
+    """A row converted (with the request's connection), then `_shaped`."""
     values = list(row)
     for position, functions, expression in text.converters:
         value = values[position]
         for convert in functions:
             value = convert(value, expression, connection)
         values[position] = value
+    return _shaped(text, values)
+
+
+def _shaped(text: _Text, values: Sequence[Any]) -> dict[str, Any]:
+    """A row's values as a dict, a value along a relation nested by its path, a missing
+    relation None."""
     out: dict[str, Any] = {}
     for path, value in zip(text.paths, values, strict=True):
         place = out
         for step in path[:-1]:
             place = place.setdefault(step, {})
         place[path[-1]] = value
+    for relation in text.optional:
+        *outer, last = relation
+        place = out
+        for step in outer:
+            place = place[step]
+            if place is None:
+                break
+        else:
+            if not _holds_a_value(place[last]):
+                place[last] = None
     return out
+
+
+def _holds_a_value(nested: dict[str, Any]) -> bool:
+    return any(
+        _holds_a_value(value) if isinstance(value, dict) else value is not None
+        for value in nested.values()
+    )
 
 
 # Every compiled read of the project, by module and name (see tests/core/test_compiled_registry.py).
