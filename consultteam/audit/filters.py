@@ -50,11 +50,28 @@ def filter_events(events: AuditEventQuerySet, params: Mapping[str, object]) -> A
         events = events.filter(object_type=object_type)
     if object_id := params.get("object_id"):
         events = events.filter(object_id=object_id)
-    # Whole UTC days as a half-open range on the indexed column (no function on `at`).
-    if isinstance(since := params.get("since"), dt.date):
-        events = events.filter(at__gte=_midnight(since))
-    if isinstance(until := params.get("until"), dt.date):
-        events = events.filter(at__lt=_midnight(until + dt.timedelta(days=1)))
+    return within(events, *period(params))
+
+
+def period(params: Mapping[str, object]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The `since` and `until` days of the filters as a half-open range of moments: from the
+    first day's midnight (UTC), to the midnight after the last."""
+    since, until = params.get("since"), params.get("until")
+    return (
+        _midnight(since) if isinstance(since, dt.date) else None,
+        _midnight(until + dt.timedelta(days=1)) if isinstance(until, dt.date) else None,
+    )
+
+
+def within(
+    events: AuditEventQuerySet, start: dt.datetime | None, end: dt.datetime | None
+) -> AuditEventQuerySet:
+    """The events from ``start`` to before ``end``: a range on the indexed column (no function
+    on `at`)."""
+    if start is not None:
+        events = events.filter(at__gte=start)
+    if end is not None:
+        events = events.filter(at__lt=end)
     return events
 
 

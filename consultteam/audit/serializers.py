@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from consultteam.audit.models import AuditEvent
 from consultteam.lean import Lean
 
 
-class AuditEventSerializer(Lean, serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(Lean, serializers.ModelSerializer[Any]):
+    """An event, or a row of consultteam/audit/trail.py (a dict)."""
+
     actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
     actor_name = serializers.CharField(source="actor.display_name", read_only=True, default="")
     team = serializers.UUIDField(source="team.public_id", read_only=True, allow_null=True)

@@ -21,7 +21,8 @@ from django.utils import timezone
 from cases.models import Case
 from consultteam.accounts.models import ApiToken
 from consultteam.accounts.services import api_token_issue
-from consultteam.compiled import REGISTRY, Compiled, CompiledRead, CompiledRows
+from consultteam.compiled import REGISTRY, Compiled, CompiledRead, CompiledRows, Param
+from consultteam.teams.models import Team
 from tests.access_world import grants  # noqa: F401 (the fixture, used by name)
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +46,19 @@ def _all_reads() -> list[Compiled]:
     return sorted(REGISTRY.values(), key=lambda read: read.name)
 
 
-def _samples(world: SimpleNamespace, name: str, model: type[models.Model]) -> list[Any]:
+def _samples(world: SimpleNamespace, param: Param, model: type[models.Model]) -> list[Any]:
     """Values of a per-request parameter to try each read with (of ``model``, the read's own)."""
+    name = param.name
     if name == "person":
         return [getattr(world, who).pk for who in CAST]
     if name == "now":
         now = timezone.now()
         return [now + dt.timedelta(hours=hours) for hours in (-9, 0, 2, 5, 24 * 30)]
+    if isinstance(param.stand_ins[0], dt.datetime):  # a period's ends, a position in time
+        now = timezone.now()
+        return [now + dt.timedelta(hours=hours) for hours in (-9, 2, 24 * 30)]
+    if name == "team":  # every team's public id, and one that is no team's
+        return [*Team.objects.values_list("public_id", flat=True), uuid.uuid4()]
     if name == "public_id":  # every row of the read's model, and one that is no row
         return [*model._default_manager.values_list("public_id", flat=True), uuid.uuid4()]
     if name == "position":  # before every row, between two, after every row (the first page)
@@ -71,16 +78,16 @@ def _arguments(
     stand_ins = {param.name: param.stand_ins[0] for param in read.params}
     model = read.queryset(**stand_ins, **shape).model
 
-    def combine(params: list[str]) -> Iterator[dict[str, Any]]:
+    def combine(params: list[Param]) -> Iterator[dict[str, Any]]:
         if not params:
             yield {}
             return
         first, *rest = params
         for value in _samples(world, first, model):
             for others in combine(rest):
-                yield {first: value, **others}
+                yield {first.name: value, **others}
 
-    yield from combine([param.name for param in read.params])
+    yield from combine(list(read.params))
 
 
 def _plain(value: Any) -> Any:

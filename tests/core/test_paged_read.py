@@ -1,5 +1,6 @@
 """A list paged from a compiled read (`consultteam.pagination.PagedRead`: the caseload of
-cases/case_list.py, the TIB lists of cases/tib_list.py) pages as DRF pages the ORM's queryset:
+cases/case_list.py, the TIB lists of cases/tib_list.py, a team's audit trail) pages as DRF
+pages the ORM's queryset:
 the same rows, page by page, forwards through `next` and back through `previous`, rendered
 alike; a cursor whose position or offset
 was tampered with answers 404, not 500. It pins the three calls DRF's cursor pagination makes on
@@ -15,11 +16,16 @@ from urllib.parse import urlencode
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
+from django.utils import timezone
 
 from cases.case_list import case_page
 from cases.models import Case, TIBEntry
 from cases.serializers import CaseSerializer, TIBEntrySerializer, with_citations
 from cases.tib_list import tib_page
+from consultteam.audit.filters import period
+from consultteam.audit.models import Action, AuditEvent
+from consultteam.audit.serializers import AuditEventSerializer
+from consultteam.audit.trail import team_trail_page
 from consultteam.pagination import PagedRead
 from consultteam.reference.models import Agreement, Assumption
 from tests.clients import signed_in
@@ -42,9 +48,9 @@ def caseload(world: Any) -> Any:
     return world
 
 
-def _walk(client: Client, url: str) -> tuple[list[str], list[list[str]]]:
-    """Every page from ``url`` by `next`, then back by `previous`: the ids forwards, and the
-    pages seen on the way back."""
+def _walk(client: Client, url: str) -> tuple[list[Any], list[list[Any]], list[Any]]:
+    """Every page from ``url`` by `next`, then back by `previous`: the ids forwards, the pages
+    seen on the way, and the ids going back (in the list's order)."""
     forwards, pages = [], []
     while url:
         answer = client.get(url)
@@ -58,7 +64,15 @@ def _walk(client: Client, url: str) -> tuple[list[str], list[list[str]]]:
         body = client.get(url).json()
         back.append([row["id"] for row in body["results"]])
         url = body["previous"]
-    assert back == pages[-2::-1], "the pages going back are the pages going forwards"
+    going_back = [key for page in reversed(back) for key in page]
+    # Going back, DRF's pages end where the cursor stands (their bounds may differ from the
+    # pages going forwards); with keys that never tie they hold every row before the last page.
+    return forwards, pages, going_back
+
+
+def _walk_unique(client: Client, url: str) -> tuple[list[Any], list[list[Any]]]:
+    forwards, pages, going_back = _walk(client, url)
+    assert going_back == forwards[: len(forwards) - len(pages[-1])]
     return forwards, pages
 
 
@@ -66,7 +80,7 @@ def _walk(client: Client, url: str) -> tuple[list[str], list[list[str]]]:
 def test_the_compiled_caseload_pages_as_the_querysets(client, caseload, mine):
     tara = caseload.tara
     query = {"page_size": 2, **({"mine": mine} if mine else {})}
-    ids, pages = _walk(signed_in(client, tara), f"/api/v1/cases/?{urlencode(query)}")
+    ids, pages = _walk_unique(signed_in(client, tara), f"/api/v1/cases/?{urlencode(query)}")
     expected = Case.objects.visible_to(tara).order_by("-id")
     if mine == "true":
         expected = expected.filter(primary_therapist=tara)
@@ -123,7 +137,7 @@ def test_the_compiled_tib_lists_page_and_render_as_the_querysets(client, world, 
     if by_case:
         query["case"] = str(world.tara_case.public_id)
         expected = expected.filter(case=world.tara_case)
-    ids, pages = _walk(signed_in(client, tara), f"/api/v1/tib-entries/?{urlencode(query)}")
+    ids, pages = _walk_unique(signed_in(client, tara), f"/api/v1/tib-entries/?{urlencode(query)}")
     assert ids == [str(entry.public_id) for entry in expected]
     assert len(pages) >= 2
     objects = {
@@ -139,3 +153,41 @@ def test_the_compiled_tib_lists_page_and_render_as_the_querysets(client, world, 
             rendered = TIBEntrySerializer(row).data
             assert set(rendered) == set(TIBEntrySerializer.Meta.fields)
             assert rendered == TIBEntrySerializer(objects[row["id"]]).data
+
+
+def test_the_compiled_audit_trail_pages_and_renders_as_the_querysets(client, world):
+    """A team leader's trail of one team over a period, with events that tie on their moment
+    (their cursor then carries an offset, read from the ORM) and system events with no actor."""
+    lena, alpha = world.lena, world.alpha
+    now = timezone.now()
+    tie = now - dt.timedelta(minutes=5)
+    AuditEvent.objects.bulk_create(
+        [
+            *(AuditEvent(at=tie, action=Action.VIEW, actor=lena, team=alpha) for _ in range(3)),
+            *(AuditEvent(at=now - dt.timedelta(minutes=i), action=Action.LOGIN_FAILED, team=alpha)
+              for i in range(1, 4)),
+        ]
+    )  # fmt: skip
+    day = now.date()
+    query = {"team": alpha.public_id, "since": day - dt.timedelta(days=1), "until": day}
+    url = f"/api/v1/audit-events/?{urlencode({**query, 'page_size': 2})}"
+    compiled = _walk(signed_in(client, lena), url)
+    ids, pages, _ = compiled
+    expected = AuditEvent.objects.visible_to(lena).filter(team=alpha).order_by("-at", "-id")
+    assert ids == [event.pk for event in expected]
+    assert len(pages) >= 3
+    # As staff, the same events come through the ORM's queryset: DRF pages both alike, ties
+    # and all (going back over a tie, DRF's own cursor skips a row either way).
+    type(lena).objects.filter(pk=lena.pk).update(is_staff=True)
+    assert _walk(signed_in(client, lena), url) == compiled
+    objects = {event.pk: event for event in expected.select_related("actor", "team")}
+    start, end = period({"since": query["since"], "until": day})
+    rows = team_trail_page(
+        person=lena.pk, team=alpha.public_id, start=start, end=end, position=now.replace(year=9999),
+        newer=False, limit=100,
+    )  # fmt: skip
+    assert any(row["actor"] is None for row in rows)
+    for row in rows:
+        rendered = AuditEventSerializer(row).data
+        assert set(rendered) == set(AuditEventSerializer.Meta.fields)
+        assert rendered == AuditEventSerializer(objects[row["id"]]).data
