@@ -111,10 +111,11 @@ class _Text:
     places: Mapping[str, tuple[int, ...]]  # where each declared parameter stands
     # For a rows read: each column's path in the row (``("author", "display_name")``), the
     # converters of the columns that have any (position, functions, expression), and the
-    # relations that may be missing (``("case",)``: see `_absent_when_null`).
+    # relations that may be missing (``("case",)``: see `_absent_when_null`), each with the
+    # positions of the columns read along it.
     paths: tuple[tuple[str, ...], ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
-    optional: tuple[tuple[str, ...], ...]
+    optional: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
 
 
 def _shape_key(shape: Shape) -> tuple[tuple[str, Hashable], ...]:
@@ -297,7 +298,7 @@ def converters_of(compiler: SQLCompiler) -> tuple[tuple[int, tuple[Converter, ..
 
 def _absent_when_null(
     model: type[models.Model] | None, paths: Sequence[tuple[str, ...]]
-) -> tuple[tuple[str, ...], ...]:
+) -> tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]:
     """The relations (paths of a row's nested dicts) that stand for no related row when every
     column read along them is NULL: those read through a nullable link with at least one column
     that is never NULL (a public id). Such a relation is None in the row, as the ORM's object
@@ -316,7 +317,8 @@ def _absent_when_null(
         fields: list[Any] = [current._meta.get_field(name) for name in read_here]
         never_null = any(not field.is_relation and not field.null for field in fields)
         if nullable and never_null:
-            optional.append(relation)
+            along = tuple(i for i, path in enumerate(paths) if path[: len(relation)] == relation)
+            optional.append((relation, along))
     return tuple(optional)
 
 
@@ -340,24 +342,17 @@ def _shaped(text: _Text, values: Sequence[Any]) -> dict[str, Any]:
         for step in path[:-1]:
             place = place.setdefault(step, {})
         place[path[-1]] = value
-    for relation in text.optional:
-        *outer, last = relation
-        place = out
-        for step in outer:
-            place = place[step]
-            if place is None:
-                break
-        else:
-            if not _holds_a_value(place[last]):
+    for relation, columns in text.optional:  # outer relations first
+        if all(values[column] is None for column in columns):
+            *outer, last = relation
+            place = out
+            for step in outer:
+                place = place[step]
+                if place is None:
+                    break
+            else:
                 place[last] = None
     return out
-
-
-def _holds_a_value(nested: dict[str, Any]) -> bool:
-    return any(
-        _holds_a_value(value) if isinstance(value, dict) else value is not None
-        for value in nested.values()
-    )
 
 
 # Every compiled read of the project, by module and name (see tests/core/test_compiled_registry.py).
