@@ -140,12 +140,12 @@ BUDGETS: dict[str, Budget] = {
     ),
     "api-meeting-agenda": Budget(
         "tara",
-        4,
+        3,
         [
             TOKEN,
             "2. the meeting (visible_to, which also answers the rule)",
-            "3. its items, with case, TIB entry, analysis and where they came from, joined",
-            "4. the submitters of those items, by key (not a join: see agenda_items_of)",
+            "3. its items, with submitter, case, TIB entry, analysis and where they came from,",
+            "   one compiled statement (agendas/agenda_read.py)",
         ],
         kwargs=lambda w: {"meeting_id": w.meeting.public_id},
     ),

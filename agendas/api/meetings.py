@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agendas import services
+from agendas.agenda_read import agenda_items, meeting_seen_by
 from agendas.api.common import (
-    AGENDA_ITEM_JOINS,
     LOCKED,
     REFUSED,
     MarkdownRenderer,
@@ -70,7 +70,6 @@ from cases.selectors import case_named
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
-from consultteam.reads import only_shown
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 from consultteam.web.api import person
@@ -252,8 +251,9 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     def agenda(self, request: Request, meeting_id: str) -> Response:
         """The agenda in its computed order (with the leaders' moves), the minutes asked for
         against the meeting's length, and the items that will not fit."""
-        meeting = self.get_object()
-        items = list(only_shown(agenda_items_of(meeting), *AGENDA_ITEM_JOINS))
+        # The meeting and its items, a compiled statement each (agendas/agenda_read.py).
+        meeting = meeting_seen_by(person(request).pk, meeting_id)
+        items = agenda_items(meeting)
         agenda = services.agenda_for(meeting, items)
         positions = {item.pk: place for place, item in enumerate(agenda.items, start=1)}
         waiting = {item.pk for item in agenda.items}

@@ -47,7 +47,7 @@ from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
 from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
-from consultteam.web.api import REFUSED, UUID_PATTERN, path_uuid, person
+from consultteam.web.api import REFUSED, UUID_PATTERN, path_uuid, person, public_id_in_path
 from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 CHAIN_WRITE = {200: ChainAnalysisSerializer, 403: REFUSED, 409: STALE}
@@ -107,7 +107,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     def _worksheet(self, chain_id: uuid.UUID | str) -> dict[str, Any]:
         """The analysis whole, in one statement (`chain_worksheet`); 404 if the person does
         not read it."""
-        found = chain_worksheet(person=self.request.user.pk, public_id=chain_id)
+        found = chain_worksheet(person=self.request.user.pk, public_id=public_id_in_path(chain_id))
         if not found:
             raise Http404
         return found[0]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -90,6 +91,15 @@ def one_named(rows: QuerySet[Row], public_id: uuid.UUID | str, *, field: str, wh
     if found is None:
         raise invalid(field, f"There is no {what} with this id.")
     return found
+
+
+def public_id_in_path(value: uuid.UUID | str) -> uuid.UUID:
+    """The public id a path names; 404, as for a row not found, when it is no UUID (the
+    routers take any text there)."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
 
 
 def path_uuid(name: str, description: str) -> OpenApiParameter:

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection, models
 from django.utils import timezone
 
+from agendas.models import Meeting
 from cases.models import Case
 from consultteam.accounts.models import ApiToken
 from consultteam.accounts.services import api_token_issue
@@ -66,6 +67,8 @@ def _samples(world: SimpleNamespace, param: Param, model: type[models.Model]) ->
         return [0, keys[len(keys) // 2], 2**62]
     if name == "case":  # every case's public id, and one that is no case's
         return [*Case.objects.values_list("public_id", flat=True), uuid.uuid4()]
+    if name == "meeting":  # every meeting's key, and one that is no meeting's
+        return [*Meeting.objects.values_list("pk", flat=True), 0]
     if name == "key_hash":  # an API token's, and a hash no key has
         api_token_issue(user=world.tara, name="registry")
         return [*ApiToken.objects.values_list("key_hash", flat=True), "0" * 64]
