@@ -15,21 +15,12 @@ from django.db.models import QuerySet
 from cases.filters import filter_cases
 from cases.models import Case
 from cases.querysets import case_scope
+from cases.serializers import CaseSerializer
 from consultteam.compiled import PERSON, POSITION, compiled_rows
+from consultteam.lean import columns_read
 
-# What a line of the list shows (`CaseSerializer`), a relation's by its path.
-COLUMNS = (
-    "id",
-    "public_id",
-    "code",
-    "team__public_id",
-    "primary_therapist__public_id",
-    "primary_therapist__display_name",
-    "stage",
-    "status",
-    "opened",
-    "closed",
-)
+# What a line of the list shows (`CaseSerializer`), and the key it is paged by.
+COLUMNS = ("id", *columns_read(CaseSerializer))
 # The filters the compiled read takes; any other goes through the ORM.
 COMPILED_FILTERS = {"mine"}
 

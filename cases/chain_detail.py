@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery, UUIDField, Va
 from django.db.models.functions import Now
 
 from cases.models import (
-    CHAIN_FIELDS,
     CONSEQUENCE_FIELDS,
     LINK_FIELDS,
     ChainAnalysis,
@@ -26,31 +25,17 @@ from cases.models import (
     EmergencyAccess,
 )
 from cases.querysets import chain_scope
+from cases.serializers.chains import ChainAnalysisSerializer
 from cases.serializers.fields import cited_rows
 from consultteam.access import member_team_ids
 from consultteam.compiled import PERSON, PUBLIC_ID, compiled_rows
 from consultteam.json_rows import rows_of
+from consultteam.lean import columns_read
 from consultteam.reference.models import Agreement, Assumption
 
-# The analysis's columns a detail shows, a relation's by its path (a serializer's dotted source:
-# ``author__display_name`` renders as ``author.display_name``), and its ids for the audit line.
-COLUMNS = (
-    "id",
-    "public_id",
-    "version",
-    "team_id",
-    "team__public_id",
-    "case__public_id",
-    "case__code",
-    "author__public_id",
-    "author__display_name",
-    "subject",
-    "kind",
-    "status",
-    *CHAIN_FIELDS,
-    "created_at",
-    "updated_at",
-)
+# What the detail shows (`ChainAnalysisSerializer`: its children's JSON columns among them, its
+# citations added below), and the analysis's ids for the audit line.
+COLUMNS = ("id", "team_id", *columns_read(ChainAnalysisSerializer))
 # Its children's columns, and the order each list is shown in (links by position,
 # consequences as they were added, citations in the reference lists' order).
 LINK_COLUMNS = ("public_id", "position", *LINK_FIELDS)
@@ -98,14 +83,7 @@ def chain_worksheet(*, person: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
         assumptions_cited=cited_rows(Assumption, "cited_by_chainanalysis"),
         agreements_cited=cited_rows(Agreement, "cited_by_chainanalysis"),
         reader_emergency_access=reader_emergency_access(person),
-    ).values(
-        *COLUMNS,
-        "links_in_order",
-        "consequences_in_order",
-        "assumptions_cited",
-        "agreements_cited",
-        "reader_emergency_access",
-    )
+    ).values(*COLUMNS, "assumptions_cited", "agreements_cited", "reader_emergency_access")
 
 
 def emergency_id_of(row: dict[str, Any]) -> str:

@@ -17,7 +17,9 @@ from cases.filters import filter_tib_entries
 from cases.models import TIBEntry
 from cases.querysets import tib_scope
 from cases.serializers.fields import cited_rows
+from cases.serializers.tib import TIBEntrySerializer
 from consultteam.compiled import PERSON, POSITION, Param, as_uuid, compiled_rows
+from consultteam.lean import columns_read
 from consultteam.reference.models import Agreement, Assumption
 
 # The case whose history is asked for, by its public id.
@@ -29,27 +31,9 @@ CASE = Param(
     ),
     as_uuid,
 )
-# What a line of the list shows (`TIBEntrySerializer`), a relation's by its path.
-COLUMNS = (
-    "id",
-    "public_id",
-    "team__public_id",
-    "case__public_id",
-    "case__code",
-    "author__public_id",
-    "author__display_name",
-    "actor",
-    "category",
-    "setting",
-    "description",
-    "occurred_on",
-    "count",
-    "status",
-    "shared_with_team",
-    "chain_analysis__public_id",
-    "created_at",
-    "updated_at",
-)
+# What a line of the list shows (`TIBEntrySerializer`; its citations are added below), and the
+# key it is paged by.
+COLUMNS = ("id", *columns_read(TIBEntrySerializer))
 NEWER = [{"newer": False}, {"newer": True}]
 
 

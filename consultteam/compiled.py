@@ -29,7 +29,8 @@ and holds each read, for each declared shape, to its ORM definition for the whol
 The mechanism relies on ORM names beyond the documented API: a query's compiler
 (``query.get_compiler(connection=...).as_sql()``, what ``str(queryset.query)`` is made of) and,
 for rows, what the compiler selected and its converters (``select``, ``col_count``,
-``get_converters``, as Django's own iterators use them). The registry test pins them: a
+``get_converters``) and the names of a ``.values()`` query's columns (``query.selected``), as
+Django's own iterators use them. The registry test pins them: a
 rows read that converts differently from its ORM definition fails it on either database.
 """
 
@@ -281,8 +282,11 @@ class CompiledRows(Compiled):
 
 
 def columns_of(query: Query) -> list[str]:
-    """The names of a ``.values()`` query's columns, in the order its SQL selects them (as
-    Django's own ValuesIterable names them)."""
+    """The names of a ``.values()`` query's columns, in the order its SQL selects them, as
+    Django's own ValuesIterable names them (the order ``.values()`` was given, since Django
+    5.2's ``query.selected``)."""
+    if query.selected:
+        return list(query.selected)
     return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 

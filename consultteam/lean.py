@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.constants import LOOKUP_SEP
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
@@ -166,3 +167,17 @@ class Lean(serializers.Serializer[Any]):
         for step in steps:
             step(self, instance, out)
         return out
+
+
+def columns_read(cls: type[serializers.Serializer[Any]]) -> tuple[str, ...]:
+    """What ``cls`` reads off a row, as names for ``.values()``: each field's source along its
+    relations (``team.public_id`` is ``team__public_id``), in the fields' order. A compiled read
+    of rows selects these, so a field added to the serializer is read with it. Fields that
+    read in their own way (`CitedCodes`, a method field) are left for the read to add."""
+    names = []
+    for field in cls(context=_NoRequest(cls.__name__)).fields.values():
+        own_reader = type(field).get_attribute is not drf_fields.Field.get_attribute
+        if field.write_only or own_reader or field.source == "*":
+            continue
+        names.append(LOOKUP_SEP.join(field.source_attrs))
+    return tuple(dict.fromkeys(names))

@@ -14,7 +14,9 @@ from django.db.models import QuerySet
 from consultteam.audit.filters import filter_events, within
 from consultteam.audit.models import AuditEvent
 from consultteam.audit.querysets import led_by
+from consultteam.audit.serializers import AuditEventSerializer
 from consultteam.compiled import PERSON, Param, as_datetime, as_uuid, compiled_rows
+from consultteam.lean import columns_read
 from consultteam.pagination import Order
 
 
@@ -46,19 +48,8 @@ BY_MOMENT = Order(
     dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
     dt.datetime(1, 1, 2, tzinfo=dt.UTC),
 )
-COLUMNS = (
-    "id",
-    "at",
-    "action",
-    "actor__public_id",
-    "actor__display_name",
-    "object_type",
-    "object_id",
-    "team__public_id",
-    "fields",
-    "request_id",
-    "ip",
-)
+# What a line of the trail shows (`AuditEventSerializer`).
+COLUMNS = columns_read(AuditEventSerializer)
 
 
 @compiled_rows(PERSON, TEAM, START, END, AT, shapes=[{"newer": False}, {"newer": True}])
