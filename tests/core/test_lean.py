@@ -40,7 +40,7 @@ from clinic.demo import load_demo
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.audit.serializers import AuditEventSerializer
 from consultteam.fixed_fields import WRITE_SIDE, refuse_varying_fields
-from consultteam.lean import Lean
+from consultteam.lean import Lean, columns_read
 
 pytestmark = pytest.mark.django_db
 
@@ -547,3 +547,15 @@ def test_drf_still_defines_its_serializers_at_the_top_of_its_modules() -> None:
         drf_fields.Field,
     ):
         assert getattr(sys.modules[cls.__module__], cls.__qualname__) is cls
+
+
+def test_columns_read_are_each_fields_source_along_its_relations() -> None:
+    assert columns_read(TIBEntrySerializer) == (
+        "public_id", "team__public_id", "case__public_id", "case__code", "author__public_id",
+        "author__display_name", "actor", "category", "setting", "description", "occurred_on",
+        "count", "status", "shared_with_team", "chain_analysis__public_id", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    # Its citations read in their own way (CitedCodes), and a method field is its own: left out.
+    assert "assumptions" not in columns_read(TIBEntrySerializer)
+    assert "warning" not in columns_read(TIBLoggedSerializer)
