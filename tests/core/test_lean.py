@@ -9,6 +9,7 @@ import importlib
 import inspect
 import sys
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -392,6 +393,19 @@ def test_a_path_of_keys_and_what_is_not_there_read_as_drf_does() -> None:
         assert Shows(row).data == _stock(Shows(row), row)
     assert Shows(rows[1]).data["made"] == "called"
     assert "note" not in Shows(rows[2]).data  # left out, as DRF leaves it out
+
+    # The same through objects: a missing link, a callable on the way, a mapping on the way.
+    def alpha() -> SimpleNamespace:
+        return SimpleNamespace(name="Alpha", lead=SimpleNamespace(name="Lena"))
+
+    objects = [
+        SimpleNamespace(team=alpha(), case=SimpleNamespace(code="C-1"), note="n", made="m"),
+        SimpleNamespace(team=SimpleNamespace(name="Beta", lead=None), case=None, made=alpha),
+        SimpleNamespace(team=alpha, case={"code": "C-2"}, note="n", made="m"),
+        SimpleNamespace(team={"name": "Delta", "lead": {"name": "Dee"}}, note="n", made="m"),
+    ]
+    for row in objects:
+        assert Shows(row).data == _stock(Shows(row), row)
 
 
 def test_a_callable_attribute_is_called_as_drf_does() -> None:
