@@ -106,6 +106,16 @@ PUBLIC_ID = Param(
 
 
 @dataclass(frozen=True)
+class _Layout:
+    """Where a rows read's columns go in its dicts, worked out once: the row's own columns
+    (position, name), then each relation, outer ones first, with its own columns and, for a
+    relation that may be missing, the positions of every column read along it."""
+
+    top: tuple[tuple[int, str], ...]
+    relations: tuple[tuple[tuple[str, ...], tuple[tuple[int, str], ...], tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True)
 class _Text:
     sql: str
     params: tuple[Any, ...]
@@ -116,7 +126,7 @@ class _Text:
     # positions of the columns read along it.
     paths: tuple[tuple[str, ...], ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
-    optional: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
+    layout: _Layout
 
 
 def _shape_key(shape: Shape) -> tuple[tuple[str, Hashable], ...]:
@@ -230,7 +240,8 @@ class Compiled:
         found = {name: tuple(at) for name, at in places.items()}
         paths = tuple(tuple(name.split(LOOKUP_SEP)) for name in columns_of(compiler.query))
         optional = _absent_when_null(compiler.query.model, paths)
-        return _Text(first_sql, first, found, paths, converters_of(compiler), optional)
+        layout = _layout(paths, dict(optional))
+        return _Text(first_sql, first, found, paths, converters_of(compiler), layout)
 
 
 class CompiledRead(Compiled):
@@ -337,25 +348,37 @@ def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
     return _shaped(text, values)
 
 
+def _layout(
+    paths: Sequence[tuple[str, ...]], optional: Mapping[tuple[str, ...], tuple[int, ...]]
+) -> _Layout:
+    top = tuple((at, path[0]) for at, path in enumerate(paths) if len(path) == 1)
+    relations = sorted({path[:depth] for path in paths for depth in range(1, len(path))}, key=len)
+    return _Layout(
+        top,
+        tuple(
+            (
+                relation,
+                tuple((at, path[-1]) for at, path in enumerate(paths) if path[:-1] == relation),
+                optional.get(relation, ()),
+            )
+            for relation in relations
+        ),
+    )
+
+
 def _shaped(text: _Text, values: Sequence[Any]) -> dict[str, Any]:
     """A row's values as a dict, a value along a relation nested by its path, a missing
     relation None."""
-    out: dict[str, Any] = {}
-    for path, value in zip(text.paths, values, strict=True):
-        place = out
-        for step in path[:-1]:
-            place = place.setdefault(step, {})
-        place[path[-1]] = value
-    for relation, columns in text.optional:  # outer relations first
-        if all(values[column] is None for column in columns):
-            *outer, last = relation
-            place = out
-            for step in outer:
-                place = place[step]
-                if place is None:
-                    break
-            else:
-                place[last] = None
+    out = {name: values[at] for at, name in text.layout.top}
+    for relation, own, along in text.layout.relations:
+        place: Any = out
+        for step in relation[:-1]:
+            place = place[step]
+            if place is None:  # inside a missing relation
+                break
+        else:
+            missing = along and all(values[at] is None for at in along)
+            place[relation[-1]] = None if missing else {name: values[at] for at, name in own}
     return out
 
 
