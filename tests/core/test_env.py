@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from consultteam import env
 from tests.paths import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _names_read_stay_the_settings() -> Iterator[None]:
+    """The names these tests read (CT_*) are not the settings': left out of `env.READ`, which
+    tests/core/test_configuration_docs.py holds to the documentation, whatever runs first."""
+    before = set(env.READ)
+    yield
+    env.READ.intersection_update(before)
 
 
 @pytest.mark.parametrize(
