@@ -121,9 +121,8 @@ class _Text:
     params: tuple[Any, ...]
     places: Mapping[str, tuple[int, ...]]  # where each declared parameter stands
     # For a rows read: each column's path in the row (``("author", "display_name")``), the
-    # converters of the columns that have any (position, functions, expression), and the
-    # relations that may be missing (``("case",)``: see `_absent_when_null`), each with the
-    # positions of the columns read along it.
+    # converters of the columns that have any (position, functions, expression), and where
+    # each column goes in the row's dicts (see `_layout`).
     paths: tuple[tuple[str, ...], ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
     layout: _Layout
@@ -239,8 +238,7 @@ class Compiled:
             )
         found = {name: tuple(at) for name, at in places.items()}
         paths = tuple(tuple(name.split(LOOKUP_SEP)) for name in columns_of(compiler.query))
-        optional = _absent_when_null(compiler.query.model, paths)
-        layout = _layout(paths, dict(optional))
+        layout = _layout(compiler.query.model, paths)
         return _Text(first_sql, first, found, paths, converters_of(compiler), layout)
 
 
@@ -311,32 +309,6 @@ def converters_of(compiler: SQLCompiler) -> tuple[tuple[int, tuple[Converter, ..
     )
 
 
-def _absent_when_null(
-    model: type[models.Model] | None, paths: Sequence[tuple[str, ...]]
-) -> tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]:
-    """The relations (paths of a row's nested dicts) that stand for no related row when every
-    column read along them is NULL: those read through a nullable link with at least one column
-    that is never NULL (a public id). Such a relation is None in the row, as the ORM's object
-    would be, so a serializer answers for it as for a missing object (null, its default, or
-    the key left out) rather than rendering a dict of nulls."""
-    relations = {path[:depth] for path in paths for depth in range(1, len(path))}
-    optional = []
-    for relation in sorted(relations, key=len):
-        current: Any = model
-        nullable = False
-        for name in relation:
-            link: Any = current._meta.get_field(name)
-            nullable = nullable or bool(link.null)
-            current = link.related_model
-        read_here = {path[len(relation)] for path in paths if path[: len(relation)] == relation}
-        fields: list[Any] = [current._meta.get_field(name) for name in read_here]
-        never_null = any(not field.is_relation and not field.null for field in fields)
-        if nullable and never_null:
-            along = tuple(i for i, path in enumerate(paths) if path[: len(relation)] == relation)
-            optional.append((relation, along))
-    return tuple(optional)
-
-
 def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
     """A row converted (with the request's connection), then `_shaped`."""
     values = list(row)
@@ -348,22 +320,31 @@ def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
     return _shaped(text, values)
 
 
-def _layout(
-    paths: Sequence[tuple[str, ...]], optional: Mapping[tuple[str, ...], tuple[int, ...]]
-) -> _Layout:
+def _layout(model: type[models.Model] | None, paths: Sequence[tuple[str, ...]]) -> _Layout:
+    """Where each column of a rows read goes. A relation read through a nullable link, with at
+    least one column that is never NULL (a public id), stands for no related row when every
+    column read along it is NULL: it is then None in the row, as the ORM's object would be, so
+    a serializer answers for it as for a missing object (null, its default, or the key left
+    out) rather than rendering a dict of nulls."""
+    relations = []
+    for relation in sorted(
+        {path[:depth] for path in paths for depth in range(1, len(path))}, key=len
+    ):
+        current: Any = model
+        nullable = False
+        for name in relation:
+            link: Any = current._meta.get_field(name)
+            nullable = nullable or bool(link.null)
+            current = link.related_model
+        own = tuple((at, path[-1]) for at, path in enumerate(paths) if path[:-1] == relation)
+        never_null = any(
+            not field.is_relation and not field.null
+            for field in (current._meta.get_field(name) for _, name in own)
+        )
+        along = tuple(at for at, path in enumerate(paths) if path[: len(relation)] == relation)
+        relations.append((relation, own, along if nullable and never_null else ()))
     top = tuple((at, path[0]) for at, path in enumerate(paths) if len(path) == 1)
-    relations = sorted({path[:depth] for path in paths for depth in range(1, len(path))}, key=len)
-    return _Layout(
-        top,
-        tuple(
-            (
-                relation,
-                tuple((at, path[-1]) for at, path in enumerate(paths) if path[:-1] == relation),
-                optional.get(relation, ()),
-            )
-            for relation in relations
-        ),
-    )
+    return _Layout(top, tuple(relations))
 
 
 def _shaped(text: _Text, values: Sequence[Any]) -> dict[str, Any]:
