@@ -12,11 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from agendas.models import AgendaItem, Meeting
 from consultteam.access import member_team_ids
+from consultteam.accounts.models import User
 from consultteam.compiled import PERSON, PUBLIC_ID, Param, compiled_rows
 from consultteam.reference.models import Agreement
 from consultteam.row_objects import instance_of
@@ -28,9 +29,6 @@ MEETING = Param("meeting", (-2_000_000_041, -2_000_000_043))
 
 OWN = tuple(field.attname for field in AgendaItem._meta.concrete_fields)
 JOINED = (
-    "submitter__id",
-    "submitter__public_id",
-    "submitter__display_name",
     "case__id",
     "case__code",
     "tib_entry__id",
@@ -48,20 +46,34 @@ JOINED = (
 
 @compiled_rows(MEETING)
 def agenda_rows(*, meeting: int) -> QuerySet[Any, Any]:
-    """The meeting's items in the order they were brought."""
+    """The meeting's items in the order they were brought. Their submitters are read by key,
+    one subquery each, not joined: joined, PostgreSQL hashes the whole table of people to name
+    a handful (docs/performance.md)."""
+    submitter = User.objects.filter(pk=OuterRef("submitter_id"))
     rows: QuerySet[Any, Any] = (
         AgendaItem.objects.filter(meeting_id=meeting)
         .order_by("submitted_at", "id")
-        .values(*OWN, *JOINED)
+        .annotate(
+            submitter_public_id=Subquery(submitter.values("public_id")[:1]),
+            submitter_display_name=Subquery(submitter.values("display_name")[:1]),
+        )
+        .values(*OWN, *JOINED, "submitter_public_id", "submitter_display_name")
     )
     return rows
 
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's items as objects, each holding ``meeting`` itself."""
-    items = [instance_of(AgendaItem, row) for row in agenda_rows(meeting=meeting.pk)]
-    for item in items:
+    """The meeting's items as objects, each holding ``meeting`` itself and its submitter."""
+    items = []
+    for row in agenda_rows(meeting=meeting.pk):
+        row["submitter"] = {
+            "id": row["submitter_id"],
+            "public_id": row.pop("submitter_public_id"),
+            "display_name": row.pop("submitter_display_name"),
+        }
+        item = instance_of(AgendaItem, row)
         item.meeting = meeting
+        items.append(item)
     return items
 
 

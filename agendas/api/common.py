@@ -24,7 +24,6 @@ LOCKED = OpenApiResponse(
 
 
 __all__ = [
-    "AGENDA_ITEM_JOINS",
     "LOCKED",
     "REFUSED",
     "CalendarRenderer",
@@ -134,17 +133,6 @@ def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
         .prefetch_related(Prefetch("submitter", User.objects.only("public_id", "display_name")))
         .order_by("submitted_at", "id")
     )
-
-
-# What AgendaItemSerializer shows of the rows `agenda_items_of` joins (see only_shown).
-AGENDA_ITEM_JOINS = (
-    "case__code",
-    "tib_entry__public_id",
-    "chain_analysis__public_id",
-    "carried_from__public_id",
-    "carried_from__meeting__starts_at",
-    "carried_from__meeting__team__time_zone",
-)
 
 
 def action_items_query() -> QuerySet[ActionItem]:
