@@ -5,6 +5,7 @@ audited as VIEW."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -189,12 +190,19 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     @action(detail=True, methods=["post"], url_path="links", url_name="links")
     def link_add(self, request: Request, chain_id: str) -> Response:
         """Add a link at a position (default: last); the links after it move down one."""
+        return self._row_added(request, ChainLinkAddInput, services.chain_link_add)
+
+    def _row_added(
+        self, request: Request, body: type[serializers.Serializer[Any]], add: Callable[..., Any]
+    ) -> Response:
+        """A link or a consequence added by the service ``add`` from the request's ``body``,
+        against the version it names: 201 with the whole worksheet."""
         chain = self.get_object()
-        body = ChainLinkAddInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = dict(body.validated_data)
+        checked = body(data=request.data)
+        checked.is_valid(raise_exception=True)
+        fields = dict(checked.validated_data)
         override = take_override(fields)
-        services.chain_link_add(
+        add(
             chain=chain,
             by=person(request),
             expected_version=fields.pop("version"),
@@ -267,19 +275,7 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
     @action(detail=True, methods=["post"], url_path="consequences", url_name="consequences")
     def consequence_add(self, request: Request, chain_id: str) -> Response:
         """Add a consequence of the behaviour."""
-        chain = self.get_object()
-        body = ChainConsequenceAddInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = dict(body.validated_data)
-        override = take_override(fields)
-        services.chain_consequence_add(
-            chain=chain,
-            by=person(request),
-            expected_version=fields.pop("version"),
-            identifier_override=override,
-            **fields,
-        )
-        return Response(self._detail(chain), status=status.HTTP_201_CREATED)
+        return self._row_added(request, ChainConsequenceAddInput, services.chain_consequence_add)
 
     @extend_schema(parameters=[CONSEQUENCE_ID, VersionQuery], request=None, responses=CHAIN_WRITE)
     @action(
