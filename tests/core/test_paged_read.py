@@ -1,10 +1,9 @@
 """A list paged from a compiled read (`consultteam.pagination.PagedRead`: the caseload of
-cases/case_list.py, the TIB lists of cases/tib_list.py, a team's audit trail) pages as DRF
-pages the ORM's queryset:
-the same rows, page by page, forwards through `next` and back through `previous`, rendered
-alike; a cursor whose position or offset
-was tampered with answers 404, not 500. It pins the three calls DRF's cursor pagination makes on
-what it pages: ordering, a position filter, a slice."""
+cases/case_list.py, the TIB lists of cases/tib_list.py, a team's audit trail) pages as DRF pages
+the ORM's queryset: the same rows, page by page, forwards through `next` and back through
+`previous`, rendered alike; a cursor whose position or offset was tampered with answers 404,
+not 500. It pins the three calls DRF's cursor pagination makes on what it pages: ordering, a
+position filter, a slice."""
 
 from __future__ import annotations
 
