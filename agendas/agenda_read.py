@@ -16,7 +16,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from agendas.models import AgendaItem, Meeting
-from consultteam.access import member_team_ids
+from agendas.querysets import meeting_scope
 from consultteam.accounts.models import User
 from consultteam.compiled import PERSON, PUBLIC_ID, Param, compiled_rows
 from consultteam.reference.models import Agreement
@@ -83,10 +83,10 @@ def _columns(model: type[Any], prefix: str = "") -> list[str]:
 
 @compiled_rows(PERSON, PUBLIC_ID)
 def meeting_row(*, person: int, public_id: uuid.UUID) -> QuerySet[Any, Any]:
-    """The meeting ``public_id`` if the person reads it (as `Meeting.objects.visible_to`: an
-    active member of its team), with its team and agreement."""
+    """The meeting ``public_id`` if the person reads it (`meeting_scope`, as `visible_to`),
+    with its team and agreement."""
     rows: QuerySet[Any, Any] = Meeting.objects.filter(
-        team_id__in=member_team_ids.queryset(person=person, roles=None), public_id=public_id
+        meeting_scope(person, compiled=False), public_id=public_id
     ).values(*_columns(Meeting), *_columns(Team, "team__"), *_columns(Agreement, "agreement__"))
     return rows
 

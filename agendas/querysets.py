@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from consultteam import access
@@ -30,13 +31,20 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
+def meeting_scope(person: int, *, compiled: bool = True) -> Q:
+    """Who reads a meeting: every active member of its team, by team on the meeting's own
+    column (the membership read compiled, or its ORM definition for a compiled read's
+    builder)."""
+    teams = access.member_team_ids.subquery(compiled=compiled, person=person, roles=None)
+    return Q(team_id__in=teams)
+
+
 @compiled_read(PERSON)
 def visible_meeting_ids(*, person: int) -> models.QuerySet[Any, Any]:
     """The meetings of the teams the person is an active member of."""
     from agendas.models import Meeting
 
-    on_team = access.member_team_ids.queryset(person=person, roles=None)
-    return Meeting.objects.filter(team_id__in=on_team).values("pk")
+    return Meeting.objects.filter(meeting_scope(person, compiled=False)).values("pk")
 
 
 def _visible_meeting_ids(user: AnyUser) -> RawSQL:
@@ -48,7 +56,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """Every active member of the team reads its meetings; by team, on its own index."""
         if not access.is_active_person(user):
             return self.none()
-        return self.filter(team_id__in=access.team_ids_subquery(user))
+        return self.filter(meeting_scope(user.pk))
 
 
 class MeetingPartQuerySet(models.QuerySet[M]):
