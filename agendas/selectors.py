@@ -47,7 +47,7 @@ class Readiness:
     """How ready a meeting is, for its team leader: the agenda's time budget, the rotating roles
     handed out, and who said they will be away."""
 
-    agenda: Agenda
+    agenda: Agenda[AgendaItem]
     roles_filled: int
     roles_expected: int
     members: int

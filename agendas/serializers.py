@@ -8,7 +8,10 @@ who raised them. Related objects are named by public ids.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -196,7 +199,7 @@ class AttendanceInput(Input):
 # --- Agenda items -------------------------------------------------------------------------------
 
 
-class AgendaItemSerializer(Lean, serializers.ModelSerializer[AgendaItem]):
+class AgendaItemSerializer(Lean, serializers.ModelSerializer[Any]):
     """One item. Expects `case`, `submitter`, `tib_entry`, `chain_analysis` and
     `carried_from__meeting__team` fetched with it; `position` comes from the context's
     `positions` (its place on the agenda, or null when it is no longer waiting)."""
@@ -266,6 +269,24 @@ class AgendaItemSerializer(Lean, serializers.ModelSerializer[AgendaItem]):
     def get_position(self, item: AgendaItem) -> int | None:
         positions = self.context.get("positions", {})
         position = positions.get(item.pk)
+        return position if isinstance(position, int) else None
+
+
+class AgendaRowSerializer(AgendaItemSerializer):
+    """One item rendered from its row of the agenda's compiled read (agendas/agenda_read.py),
+    as `AgendaItemSerializer` renders the object: the same fields, the two it works out read
+    by key."""
+
+    def get_carried_from_date(self, row: Mapping[str, Any]) -> str | None:  # type: ignore[override]
+        carried_from = row["carried_from"]
+        if carried_from is None:
+            return None
+        meeting = carried_from["meeting"]
+        starts_at: dt.datetime = meeting["starts_at"]
+        return starts_at.astimezone(ZoneInfo(meeting["team"]["time_zone"])).date().isoformat()
+
+    def get_position(self, row: Mapping[str, Any]) -> int | None:  # type: ignore[override]
+        position = self.context.get("positions", {}).get(row["id"])
         return position if isinstance(position, int) else None
 
 

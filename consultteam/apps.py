@@ -10,8 +10,12 @@ class ConsultTeamConfig(AppConfig):
     def ready(self) -> None:
         # The embedded broker is a set of folders: make them as the web process starts, so
         # /healthz and the first enqueue find them before any worker has run.
+        from django.db.backends.signals import connection_created
+
         from consultteam.celery import ensure_broker_folders
         from consultteam.psycopg_cache import cache_compiled_statements
+        from consultteam.psycopg_datetimes import faster_timestamps
 
         ensure_broker_folders()
         cache_compiled_statements()
+        connection_created.connect(faster_timestamps, dispatch_uid="consultteam.faster_timestamps")

@@ -46,9 +46,9 @@ from agendas.permissions import (
 from agendas.serializers import (
     ActionItemAddInput,
     ActionItemSerializer,
-    AgendaItemSerializer,
     AgendaItemSubmitInput,
     AgendaItemSubmittedSerializer,
+    AgendaRowSerializer,
     AgendaSerializer,
     AttendanceInput,
     AttendanceSerializer,
@@ -261,8 +261,10 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             (item for item in items if item.pk not in waiting), key=services.agenda.order_key
         )
         # One serializer for both lists: its fields are built once, not twice.
-        rendered = AgendaItemSerializer(
-            [*agenda.items, *settled], many=True, context={"positions": positions}
+        rendered = AgendaRowSerializer(
+            [item.row for item in (*agenda.items, *settled)],
+            many=True,
+            context={"positions": positions},
         ).data
         waiting_count = len(agenda.items)
         return Response(

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agendas.agenda_read import ItemRow
 from agendas.choices import (
     SECTION_RANK,
     TARGET_RANK,
@@ -241,7 +242,12 @@ def agenda_item_update(
 # --- The computed order --------------------------------------------------------------------------
 
 
-def order_key(item: AgendaItem) -> tuple[int, int, int, int, dt.datetime, int]:
+# An item as the agenda orders it: the model's object, or the item's row of the agenda's
+# compiled read (the API's agenda, which makes no object).
+Item = TypeVar("Item", AgendaItem, ItemRow)
+
+
+def order_key(item: AgendaItem | ItemRow) -> tuple[int, int, int, int, dt.datetime, int]:
     """Section, then target level (life-threatening first), urgency (imminent first), type,
     and the time it was submitted."""
     return (
@@ -254,7 +260,7 @@ def order_key(item: AgendaItem) -> tuple[int, int, int, int, dt.datetime, int]:
     )
 
 
-def in_order(items: list[AgendaItem]) -> list[AgendaItem]:
+def in_order(items: list[Item]) -> list[Item]:
     """The computed order, with items a leader moved put at their chosen places (earlier moves
     first, so a later move to the same place goes in front)."""
     ordered = sorted((item for item in items if item.position_override is None), key=order_key)
@@ -269,18 +275,18 @@ def in_order(items: list[AgendaItem]) -> list[AgendaItem]:
 
 
 @dataclass(frozen=True)
-class Agenda:
+class Agenda(Generic[Item]):
     """A meeting's agenda in order, timed against the meeting's length."""
 
     meeting: Meeting
-    items: list[AgendaItem]
+    items: list[Item]
     minutes_requested: int
     meeting_minutes: int
     over_by: int
-    will_not_fit: list[AgendaItem] = field(default_factory=list)
+    will_not_fit: list[Item] = field(default_factory=list)
 
     @property
-    def imminent(self) -> list[AgendaItem]:
+    def imminent(self) -> list[Item]:
         """The waiting items of imminent risk: whoever runs the meeting takes them first."""
         return [item for item in self.items if item.urgency == Urgency.IMMINENT]
 
@@ -296,7 +302,11 @@ class Agenda:
         )
 
 
-def agenda_for(meeting: Meeting, items: list[AgendaItem] | None = None) -> Agenda:
+@overload
+def agenda_for(meeting: Meeting) -> Agenda[AgendaItem]: ...
+@overload
+def agenda_for(meeting: Meeting, items: list[Item]) -> Agenda[Item]: ...
+def agenda_for(meeting: Meeting, items: list[Any] | None = None) -> Agenda[Any]:
     """The agenda of ``meeting``: items still waiting for their turn, in order, with the
     minutes they ask for against the meeting's length and those that run past its end. Pass
     ``items`` (the meeting's items, already fetched with what the caller renders) to avoid a

@@ -21,8 +21,13 @@ from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
-from agendas.models import AgendaItem
-from agendas.serializers import AgendaItemSerializer, AgendaItemSubmittedSerializer
+from agendas.agenda_read import agenda_items
+from agendas.models import AgendaItem, Meeting
+from agendas.serializers import (
+    AgendaItemSerializer,
+    AgendaItemSubmittedSerializer,
+    AgendaRowSerializer,
+)
 from cases.chain_detail import chain_worksheet
 from cases.models import Case, ChainAnalysis, TIBEntry
 from cases.serializers import (
@@ -68,6 +73,11 @@ def _agenda_items() -> QuerySet[AgendaItem]:
     )
 
 
+def _agenda_rows() -> list[dict[str, Any]]:
+    """The rows the API's agenda renders (one statement a meeting: agendas/agenda_read.py)."""
+    return [item.row for meeting in Meeting.objects.all() for item in agenda_items(meeting)]
+
+
 def _lean_classes(cls: type) -> set[type]:
     return {sub for child in cls.__subclasses__() for sub in {child, *_lean_classes(child)}}
 
@@ -94,6 +104,7 @@ SHAPES: dict[type[serializers.Serializer[Any]], tuple[Callable[[], Any], dict[st
     ChainAnalysisSerializer: (_worksheets, {}),
     AgendaItemSerializer: (_agenda_items, {"positions": {}}),
     AgendaItemSubmittedSerializer: (_agenda_items, {"notice": "Moved to the next meeting."}),
+    AgendaRowSerializer: (_agenda_rows, {"positions": {}}),
     AuditEventSerializer: (lambda: AuditEvent.objects.select_related("actor", "team"), {}),
 }
 

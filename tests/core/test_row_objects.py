@@ -1,4 +1,4 @@
-"""Objects made from a compiled read's rows (consultteam/row_objects.py, the agenda of
+"""Objects made from a compiled read's rows (consultteam/row_objects.py, the meeting of
 agendas/agenda_read.py) hold what the ORM's own objects hold: the same columns, the same
 related objects cached (read without a query), None for a relation that is not there. A
 compiled detail read of a path that names no id answers 404, as a lookup that finds nothing."""
@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.db import models
 
-from agendas.agenda_read import agenda_items
-from agendas.models import AgendaItem
+from agendas.agenda_read import meeting_seen_by
+from agendas.models import Meeting
+from consultteam.reference.models import Agreement
 from tests.clients import signed_in
-from tests.meeting_makers import submit, upcoming
+from tests.meeting_makers import upcoming
 
 pytestmark = pytest.mark.django_db
 
@@ -24,34 +25,27 @@ def _columns(obj: models.Model | None) -> dict[str, Any] | None:
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
 
-def test_agenda_items_hold_what_the_orms_objects_hold(world, django_assert_num_queries):
+def test_a_meeting_read_holds_what_the_orms_object_holds(world, django_assert_num_queries):
     meeting = upcoming(world)
-    submit(
-        meeting, world.tara, "With a case", case=world.tara_case, tib_entry=world.tara_tib_shared
-    )
-    submit(meeting, world.theo, "Without one")
-    made = agenda_items(meeting)
-    fetched = {
-        item.pk: item
-        for item in AgendaItem.objects.filter(meeting=meeting).select_related(
-            "submitter", "case", "tib_entry", "chain_analysis", "carried_from__meeting__team"
-        )
-    }
-    assert len(made) == len(fetched) == 2
-    assert any(item.case is None for item in made)
-    for item in made:
-        orm = fetched[item.pk]
-        assert _columns(item) == _columns(orm)
-        with django_assert_num_queries(0):
-            assert item.meeting is meeting
-            assert item.submitter.display_name == orm.submitter.display_name
-            assert (item.case and item.case.code) == (orm.case and orm.case.code)
-            assert (item.tib_entry and item.tib_entry.public_id) == (
-                orm.tib_entry and orm.tib_entry.public_id
-            )
-            assert item.chain_analysis == orm.chain_analysis
-            assert item.carried_from == orm.carried_from
-        assert not item._state.adding
+    Meeting.objects.filter(pk=meeting.pk).update(agreement=Agreement.objects.first())
+    made = meeting_seen_by(world.tara.pk, meeting.public_id)
+    orm = Meeting.objects.select_related("team", "agreement").get(pk=meeting.pk)
+    assert _columns(made) == _columns(orm)
+    with django_assert_num_queries(0):
+        assert _columns(made.team) == _columns(orm.team)
+        assert made.agreement is not None
+        assert _columns(made.agreement) == _columns(orm.agreement)
+    assert not made._state.adding
+    assert not made.team._state.adding
+
+
+def test_a_meeting_without_an_agreement_holds_none(world, django_assert_num_queries):
+    meeting = upcoming(world)
+    Meeting.objects.filter(pk=meeting.pk).update(agreement=None)
+    made = meeting_seen_by(world.tara.pk, meeting.public_id)
+    with django_assert_num_queries(0):
+        assert made.agreement is None
+        assert made.agreement_id is None
 
 
 @pytest.mark.parametrize(
