@@ -45,12 +45,12 @@ from cases.choices import TargetLevel
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
 from consultteam.reference.models import AgreementCode
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input, UTCDateTimeField
 
 # --- Meetings -----------------------------------------------------------------------------------
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
+class RoleAssignmentSerializer(ApiModelSerializer[RoleAssignment]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     role = EnumField(MeetingRole, read_only=True)
     member = serializers.UUIDField(source="member.public_id", read_only=True)
@@ -65,7 +65,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
         read_only_fields = fields
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(ApiModelSerializer[Meeting]):
     """One meeting. Expects `team` and `agreement` fetched with it."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -140,7 +140,7 @@ class MeetingUpdateInput(Input):
 
 
 class MeetingRescheduleInput(Input):
-    starts_at = serializers.DateTimeField(help_text="The new start, with its offset.")
+    starts_at = UTCDateTimeField(help_text="The new start, with its offset.")
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
     version = serializers.IntegerField(min_value=1, required=False)
 
@@ -173,7 +173,7 @@ class RoleAssignInput(Input):
     member = serializers.UUIDField(help_text="The id of the member who takes the role.")
 
 
-class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+class AttendanceSerializer(ApiModelSerializer[Attendance]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     member = serializers.UUIDField(source="member.public_id", read_only=True)
     member_name = serializers.CharField(source="member.display_name", read_only=True)
@@ -199,7 +199,7 @@ class AttendanceInput(Input):
 # --- Agenda items -------------------------------------------------------------------------------
 
 
-class AgendaItemSerializer(Lean, serializers.ModelSerializer[Any]):
+class AgendaItemSerializer(Lean, ApiModelSerializer[Any]):
     """One item. Expects `case`, `submitter`, `tib_entry`, `chain_analysis` and
     `carried_from__meeting__team` fetched with it; `position` comes from the context's
     `positions` (its place on the agenda, or null when it is no longer waiting)."""
@@ -374,7 +374,7 @@ class AgendaItemDiscussInput(Input):
 # --- Action items and observer flags ------------------------------------------------------------
 
 
-class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
+class ActionItemSerializer(ApiModelSerializer[ActionItem]):
     """Expects `meeting`, `owner`, `agenda_item`, `due_meeting` and `carried_from` fetched."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -440,7 +440,7 @@ class ActionItemFilter(QueryParams):
     meeting = serializers.UUIDField(required=False, help_text="The meeting's id.")
 
 
-class ObserverFlagSerializer(serializers.ModelSerializer[ObserverFlag]):
+class ObserverFlagSerializer(ApiModelSerializer[ObserverFlag]):
     """A flag as its observer sees it just after raising it. No person is named."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

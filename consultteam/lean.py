@@ -65,8 +65,8 @@ def _read(field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Ca
     """How ``field`` reads its value off a row: the field's own `get_attribute` (DRF's walk
     along the source, with its answers for a missing link: default, null, or leave the key
     out), short-cut for the common case of a source that is there and is not callable: one
-    plain attribute of a row that is not a mapping, or a path of keys through a mapping (a
-    compiled read's row, consultteam/compiled.py). DRF reads a mapping by key, calls a
+    plain attribute of a row that is not a mapping, or a key, or a path of keys, of a mapping
+    (a compiled read's row, consultteam/compiled.py). DRF reads a mapping by key, calls a
     callable; anything not there goes to DRF for its answer."""
     attrs = field.source_attrs
     drf_reads = type(field).get_attribute is not drf_fields.Field.get_attribute
@@ -85,10 +85,28 @@ def _read(field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Ca
 
         return read_one
 
+    if len(attrs) == 1:
+        key = attrs[0]
+
+        def read_key(row: Any) -> Any:
+            try:
+                value = row[key]
+            except KeyError:
+                return field.get_attribute(row)
+            return field.get_attribute(row) if callable(value) else value
+
+        return read_key
+
+    # DRF's answer for a path through a missing relation (None on the way), where it is null:
+    # its walk fails on the None, and a field with no default that allows null gives null.
+    null_when_missing = field.default is drf_fields.empty and field.allow_null
+
     def read_keys(row: Any) -> Any:
         value = row
         try:
             for attr in attrs:
+                if value is None and null_when_missing:
+                    return None
                 value = value[attr]
         except (KeyError, TypeError):
             return field.get_attribute(row)  # DRF's answer for what is not there
@@ -97,18 +115,63 @@ def _read(field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Ca
     return read_keys
 
 
+# DRF's own `to_representation` of these field classes gives a value of the paired type back
+# unchanged (`str(value)`, `int(value)`, BooleanField's truth table), so a value already of
+# that type is not passed through it: most columns of a row are.
+_RENDERED_AS_IS: tuple[tuple[type[drf_fields.Field[Any, Any, Any, Any]], type], ...] = (
+    (drf_fields.CharField, str),
+    (drf_fields.IntegerField, int),
+    (drf_fields.BooleanField, bool),
+)
+
+
+def rendered_as_is(field: drf_fields.Field[Any, Any, Any, Any]) -> type | None:
+    """The type of value ``field`` renders as itself, if there is one: a field of a class
+    above that keeps DRF's `to_representation`, or a choice among strings that are their own
+    keys (an `EnumField` of a `TextChoices`), which DRF maps to themselves."""
+    represent = type(field).to_representation
+    for cls, kind in _RENDERED_AS_IS:
+        if isinstance(field, cls) and represent is cls.to_representation:
+            return kind
+    if (
+        isinstance(field, drf_fields.ChoiceField)
+        and represent is drf_fields.ChoiceField.to_representation
+        and all(
+            type(key) is str and key == value
+            for key, value in field.choice_strings_to_values.items()
+        )
+    ):
+        return str
+    return None
+
+
 def _field_step(name: str, field: drf_fields.Field[Any, Any, Any, Any], by_attribute: bool) -> Step:
     read = _read(field, by_attribute)
     represent = field.to_representation
+
+    if isinstance(field, relations.RelatedField):
+
+        def related_step(
+            live: serializers.BaseSerializer[Any], row: Any, out: dict[str, Any]
+        ) -> None:
+            try:
+                value = read(row)
+            except SkipField:
+                return
+            # As DRF: a related field's pk-only stand-in is null when its pk is.
+            pk_only = isinstance(value, relations.PKOnlyObject)
+            out[name] = None if (value.pk if pk_only else value) is None else represent(value)
+
+        return related_step
+
+    as_is = rendered_as_is(field)
 
     def step(live: serializers.BaseSerializer[Any], row: Any, out: dict[str, Any]) -> None:
         try:
             value = read(row)
         except SkipField:
             return
-        # As DRF: a related field's pk-only stand-in is null when its pk is.
-        pk_only = isinstance(value, relations.PKOnlyObject)
-        out[name] = None if (value.pk if pk_only else value) is None else represent(value)
+        out[name] = value if value is None or type(value) is as_is else represent(value)
 
     return step
 

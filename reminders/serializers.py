@@ -6,12 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from consultteam.web.api import ApiModelSerializer
 from reminders.choices import MAX_LEAD_MINUTES, Channel
 from reminders.messages import wording_of
 from reminders.models import Reminder, ReminderPreference
 
 
-class PreferenceSerializer(serializers.ModelSerializer[ReminderPreference]):
+class PreferenceSerializer(ApiModelSerializer[ReminderPreference]):
     class Meta:
         model = ReminderPreference
         fields = ["kind", "enabled", "lead_minutes", "channel"]
@@ -28,7 +29,7 @@ class PreferenceInputSerializer(serializers.Serializer[dict[str, Any]]):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
-class NotificationSerializer(serializers.ModelSerializer[Reminder]):
+class NotificationSerializer(ApiModelSerializer[Reminder]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     subject = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()

@@ -21,7 +21,7 @@ from agendas.models import Meeting
 from agendas.permissions import can_manage_own_calendar_feed, can_view_meeting
 from agendas.services import feeds
 from consultteam.access import ActionRules
-from consultteam.web.api import person
+from consultteam.web.api import UTCDateTimeField, person
 from consultteam.web.rules import seen_through_lookup
 
 
@@ -48,7 +48,7 @@ class MeetingCalendarView(generics.GenericAPIView[Meeting]):
 
 class CalendarFeedSerializer(serializers.Serializer[dict[str, Any]]):
     live = serializers.BooleanField()
-    created_at = serializers.DateTimeField(allow_null=True)
+    created_at = UTCDateTimeField(allow_null=True)
     url = serializers.URLField(
         required=False, help_text="Only in the answer that made it: it is not kept."
     )

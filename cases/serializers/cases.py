@@ -19,10 +19,10 @@ from cases.serializers.fields import (
     MonthField,
 )
 from consultteam.lean import Lean
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input
 
 
-class CaseSerializer(Lean, serializers.ModelSerializer[Any]):
+class CaseSerializer(Lean, ApiModelSerializer[Any]):
     """A line of the caseload: a case, or a row of cases/case_list.py (a dict)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

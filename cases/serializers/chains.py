@@ -44,10 +44,10 @@ from cases.serializers.fields import (
 )
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input
 
 
-class ChainLinkSerializer(Lean, serializers.ModelSerializer[ChainLink]):
+class ChainLinkSerializer(Lean, ApiModelSerializer[ChainLink]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = EnumField(LinkKind, read_only=True)
 
@@ -66,7 +66,7 @@ class ChainLinkSerializer(Lean, serializers.ModelSerializer[ChainLink]):
         read_only_fields = fields
 
 
-class ChainConsequenceSerializer(Lean, serializers.ModelSerializer[ChainConsequence]):
+class ChainConsequenceSerializer(Lean, ApiModelSerializer[ChainConsequence]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     timing = EnumField(ConsequenceTiming, read_only=True)
     locus = EnumField(ConsequenceLocus, read_only=True)
@@ -97,7 +97,7 @@ _CHAIN_HEAD = [
 ]
 
 
-class ChainAnalysisListSerializer(Lean, serializers.ModelSerializer[Any]):
+class ChainAnalysisListSerializer(Lean, ApiModelSerializer[Any]):
     """One line of a list: no worksheet beyond the problem behaviour, no nested links.
     Expects the `link_count` annotation and `assumptions`, `agreements` prefetched. (Of `Any`:
     the detail below renders a row read as a dict.)"""

@@ -8,9 +8,10 @@ from typing import Any
 from rest_framework import serializers
 
 from cases.models import EmergencyAccess
+from consultteam.web.api import ApiModelSerializer
 
 
-class EmergencyAccessSerializer(serializers.ModelSerializer[EmergencyAccess]):
+class EmergencyAccessSerializer(ApiModelSerializer[EmergencyAccess]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     case_code = serializers.CharField(source="case.code", read_only=True)

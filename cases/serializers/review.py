@@ -10,7 +10,7 @@ from rest_framework import serializers
 from cases.models import FEEDBACK_TEXT, Feedback, FeedbackKind, ReviewRequest, ReviewStatus
 from cases.serializers.cases import PersonSerializer
 from cases.serializers.fields import CitedCodes
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input
 
 
 class _CodesField(serializers.ListField):
@@ -65,7 +65,7 @@ class ReviewRequestInput(_ItemInput):
     reviewer = serializers.UUIDField(help_text="A supervisor or the team leader of the team.")
 
 
-class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
+class FeedbackSerializer(ApiModelSerializer[Feedback]):
     """Expects author, team, its item and review joined and citations prefetched."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -104,7 +104,7 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer[ReviewRequest]):
+class ReviewSerializer(ApiModelSerializer[ReviewRequest]):
     """Expects team, people and the item joined."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

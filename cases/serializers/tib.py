@@ -23,10 +23,10 @@ from cases.serializers.fields import (
     text_field,
 )
 from consultteam.lean import Lean
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input
 
 
-class TIBEntrySerializer(Lean, serializers.ModelSerializer[Any]):
+class TIBEntrySerializer(Lean, ApiModelSerializer[Any]):
     """An entry, or a row of cases/tib_list.py (a dict)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from consultteam.accounts.models import ApiToken
+from consultteam.web.api import ApiModelSerializer
 
 
 class ApiTokenCredentialsSerializer(serializers.Serializer[Any]):
@@ -28,7 +29,7 @@ class ApiTokenCredentialsSerializer(serializers.Serializer[Any]):
     )
 
 
-class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+class ApiTokenSerializer(ApiModelSerializer[ApiToken]):
     """A token as listed: never its key (nor the key's hash)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -39,7 +40,7 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
         read_only_fields = fields
 
 
-class ApiTokenIssuedSerializer(serializers.ModelSerializer[ApiToken]):
+class ApiTokenIssuedSerializer(ApiModelSerializer[ApiToken]):
     """A token just issued: the only answer that carries the key."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

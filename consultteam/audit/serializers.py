@@ -6,9 +6,10 @@ from rest_framework import serializers
 
 from consultteam.audit.models import AuditEvent
 from consultteam.lean import Lean
+from consultteam.web.api import ApiModelSerializer
 
 
-class AuditEventSerializer(Lean, serializers.ModelSerializer[Any]):
+class AuditEventSerializer(Lean, ApiModelSerializer[Any]):
     """An event, or a row of consultteam/audit/trail.py (a dict)."""
 
     actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)

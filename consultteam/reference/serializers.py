@@ -6,16 +6,17 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from consultteam.reference.models import Agreement, Assumption
+from consultteam.web.api import ApiModelSerializer
 
 
-class AgreementSerializer(serializers.ModelSerializer[Agreement]):
+class AgreementSerializer(ApiModelSerializer[Agreement]):
     class Meta:
         model = Agreement
         fields = ["public_id", "code", "name", "description", "position"]
         read_only_fields = fields
 
 
-class AssumptionSerializer(serializers.ModelSerializer[Assumption]):
+class AssumptionSerializer(ApiModelSerializer[Assumption]):
     source_display = serializers.CharField(source="get_source_display", read_only=True)
 
     class Meta:

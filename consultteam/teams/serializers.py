@@ -5,9 +5,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from consultteam.teams.models import Membership, Team
+from consultteam.web.api import ApiModelSerializer
 
 
-class TeamSerializer(serializers.ModelSerializer[Team]):
+class TeamSerializer(ApiModelSerializer[Team]):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(ApiModelSerializer[Membership]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     user = serializers.UUIDField(source="user.public_id", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)

@@ -40,7 +40,7 @@ from consultteam.textcheck.serializers import (
     TextFlagListQuery,
     TextFlagResolveInput,
 )
-from consultteam.web.api import Input
+from consultteam.web.api import ApiModelSerializer, Input
 
 
 class TextCheckView(APIView):
@@ -169,7 +169,7 @@ def _codes(what: str, **options: Any) -> serializers.ListField:
     )
 
 
-class LanguageRuleSerializer(serializers.ModelSerializer[LanguageRule]):
+class LanguageRuleSerializer(ApiModelSerializer[LanguageRule]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     team = serializers.UUIDField(
         source="team.public_id",

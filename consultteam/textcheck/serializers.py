@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from consultteam.queryparams import QueryParams
+from consultteam.web.api import UTCDateTimeField
 
 
 class TextCheckInput(serializers.Serializer[Any]):
@@ -76,8 +77,8 @@ class StoredTextFlagSerializer(serializers.Serializer[Any]):
         "identifier saved anyway, with a reason.",
     )
     reason = serializers.CharField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = UTCDateTimeField(read_only=True)
+    resolved_at = UTCDateTimeField(read_only=True, allow_null=True)
 
 
 class TextFlagListQuery(QueryParams):

@@ -22,6 +22,7 @@ from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
 from agendas.agenda_read import agenda_items
+from agendas.choices import Urgency
 from agendas.models import AgendaItem, Meeting
 from agendas.serializers import (
     AgendaItemSerializer,
@@ -46,7 +47,8 @@ from clinic.demo import load_demo
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.audit.serializers import AuditEventSerializer
 from consultteam.fixed_fields import WRITE_SIDE, refuse_varying_fields
-from consultteam.lean import Lean, columns_read
+from consultteam.lean import Lean, columns_read, rendered_as_is
+from consultteam.web.api import EnumField
 
 pytestmark = pytest.mark.django_db
 
@@ -524,6 +526,72 @@ def test_drf_still_answers_a_missing_attribute_as_lean_expects() -> None:
     assert bound(allow_null=True).get_attribute(object()) is None
     assert bound().get_attribute({"owner": {"name": "Lena"}}) == "Lena"
     assert bound().get_attribute({"owner": {"name": lambda: "Sam"}}) == "Sam"
+
+
+def test_drf_still_answers_null_for_a_path_through_a_missing_relation() -> None:
+    """What the plan answers itself for a row whose relation is None: DRF's walk fails on
+    the None, and a field with no default that allows null renders null; any other field
+    is left to DRF (a default, or the key left out)."""
+    row = {"owner": None}
+    field = serializers.CharField(source="owner.name", read_only=True, allow_null=True)
+    field.bind("owner_name", HidesNote())
+    assert field.get_attribute(row) is None
+
+
+class HidesOwner(Lean, serializers.Serializer[Any]):
+    owner_name = serializers.CharField(source="owner.name", read_only=True, allow_null=True)
+    owner_code = serializers.CharField(source="owner.code", read_only=True, default="none")
+    owner_kind = serializers.CharField(source="owner.kind", read_only=True)
+
+
+def test_a_path_through_a_missing_relation_renders_as_drf_renders_it() -> None:
+    for row in ({"owner": None}, {"owner": {"name": "Lena", "code": "L1", "kind": "k"}}):
+        serializer = HidesOwner(row)
+        assert serializer.data == _stock(HidesOwner(row), row)
+    assert HidesOwner({"owner": None}).data == {"owner_name": None, "owner_code": "none"}
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        (serializers.CharField(), ["", "Mondays at ten", "ü"]),
+        (serializers.EmailField(), ["lead@example.org"]),
+        (serializers.IntegerField(), [0, -3, 2**40]),
+        (serializers.BooleanField(), [True, False]),
+        (EnumField(Urgency), list(Urgency.values)),
+    ],
+    ids=["char", "email", "integer", "boolean", "enum"],
+)
+def test_drf_still_renders_a_value_of_its_own_type_as_itself(field: Any, values: list[Any]):
+    """Lean passes such a value through untouched (`rendered_as_is`): DRF must give it back
+    equal and of the same type."""
+    kind = rendered_as_is(field)
+    assert kind is not None
+    for value in values:
+        assert type(value) is kind
+        rendered = field.to_representation(value)
+        assert rendered == value
+        assert type(rendered) is kind
+
+
+def test_a_field_that_changes_its_values_is_always_rendered_by_drf() -> None:
+    """Choices whose keys are not their own strings, a field with its own rendering, and
+    the types whose rendering is work (a UUID, a time) are never passed through."""
+
+    class Shouting(serializers.CharField):
+        def to_representation(self, value: Any) -> str:
+            return str(value).upper()
+
+    keyed_by_number: Any = serializers.ChoiceField(choices=[(1, "one")]).to_representation("1")
+    assert keyed_by_number == 1
+    for field in (
+        serializers.ChoiceField(choices=[(1, "one")]),
+        Shouting(),
+        serializers.UUIDField(),
+        serializers.DateTimeField(),
+        serializers.FloatField(),
+    ):
+        assert rendered_as_is(field) is None, field
 
 
 def test_drf_still_stands_a_pk_only_object_in_for_a_relation() -> None:
