@@ -69,7 +69,8 @@ class MonthField(serializers.Field[dt.date, Any, str, Any]):
             self.fail("invalid")
 
     def to_representation(self, value: dt.date) -> str:
-        return value.strftime("%Y-%m")
+        # Not strftime: it pads no year below 1000, and costs several times this.
+        return f"{value.year:04d}-{value.month:02d}"
 
 
 def text_field(max_length: int, **options: Any) -> serializers.CharField:
