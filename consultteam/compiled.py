@@ -311,6 +311,8 @@ def converters_of(compiler: SQLCompiler) -> tuple[tuple[int, tuple[Converter, ..
 
 def _nested(text: _Text, row: Sequence[Any]) -> dict[str, Any]:
     """A row converted (with the request's connection), then `_shaped`."""
+    if not text.converters:  # most reads on PostgreSQL: its driver gives Python's own types
+        return _shaped(text, row)
     values = list(row)
     for position, functions, expression in text.converters:
         value = values[position]
