@@ -7,13 +7,12 @@ from cases.choices import CHAIN_STATUS_MOVES, Actor, ChainStatus
 from cases.models import (
     Case,
     ChainAnalysis,
-    ChainAnalysisUserObjectPermission,
     EmergencyAccess,
     FeedbackKind,
     ReviewRequest,
     TIBEntry,
 )
-from cases.querysets import co_treated_case_ids
+from cases.querysets import co_treated_case_ids, reviewed_chain_ids
 from consultteam.access import AnyUser, is_active_person, team_ids_of
 from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Role, Team
 from consultteam.teams.permissions import role_in
@@ -151,10 +150,8 @@ def feedback_kind_of(user: AnyUser, item: ChainAnalysis | TIBEntry) -> str:
     if role is not None:
         return FEEDBACK_KIND_OF_ROLE[role]
     if isinstance(item, ChainAnalysis) and is_active_person(user):
-        granted = ChainAnalysisUserObjectPermission.objects.filter(
-            user_id=user.pk, content_object_id=item.pk
-        ).exists()
-        if granted:
+        granted = reviewed_chain_ids.queryset(person=user.pk)
+        if ChainAnalysis.objects.filter(pk=item.pk, pk__in=granted).exists():
             return FeedbackKind.SUPERVISOR
     return FeedbackKind.PEER
 

@@ -38,6 +38,8 @@ CASE_GRANTS = ("view_case", "co_treat_case")
 # A co-therapist of a case holds this grant on it, directly or through a group: the one
 # definition (`co_treated_case_ids`, `co_therapist_ids`) reads and writes both use.
 CO_THERAPIST_GRANT = "co_treat_case"
+# From a case grant's row to the case's team (`access.grant_parts`).
+CASE_TEAM = "content_object__team_id"
 
 
 def co_treated_case_ids(person: int) -> models.QuerySet[Any, Any]:
@@ -45,17 +47,23 @@ def co_treated_case_ids(person: int) -> models.QuerySet[Any, Any]:
     from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
     return access.granted(
-        person, CaseUserObjectPermission, CaseGroupObjectPermission, [CO_THERAPIST_GRANT]
+        person,
+        CaseUserObjectPermission,
+        CaseGroupObjectPermission,
+        [CO_THERAPIST_GRANT],
+        team_of_object=CASE_TEAM,
     )
 
 
 def co_therapist_ids(case_id: int) -> models.QuerySet[Any, Any]:
     """Ids of the people who are co-therapists of the case: granted it directly, or members
-    of a group granted it (the same definition as `co_treated_case_ids`, seen from the case)."""
+    of a group granted it, while on a team and not having left the case's (the same definition
+    as `co_treated_case_ids`, seen from the case)."""
     from django.contrib.auth.models import Group
 
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+    from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
     from consultteam.accounts.models import User
+    from consultteam.teams.models import Membership
 
     directly = CaseUserObjectPermission.objects.filter(
         content_object_id=case_id, permission__codename=CO_THERAPIST_GRANT
@@ -66,7 +74,16 @@ def co_therapist_ids(case_id: int) -> models.QuerySet[Any, Any]:
     via_groups = User.objects.filter(
         groups__in=Group.objects.filter(pk__in=groups).values("pk")
     ).values("pk")
-    return access.union_of(directly, via_groups)
+    on_a_team = Membership.objects.filter(is_active=True).values("user_id")
+    left_the_case_team = Membership.objects.filter(
+        is_active=False, team_id__in=Case.objects.filter(pk=case_id).values("team_id")
+    ).values("user_id")
+    return (
+        User.objects.filter(pk__in=access.union_of(directly, via_groups))
+        .filter(pk__in=on_a_team)
+        .exclude(pk__in=left_the_case_team)
+        .values("pk")
+    )
 
 
 def _case_grant_parts(person: int) -> list[models.QuerySet[Any, Any]]:
@@ -78,7 +95,11 @@ def _case_grant_parts(person: int) -> list[models.QuerySet[Any, Any]]:
 
     return [
         *access.grant_parts(
-            person, CaseUserObjectPermission, CaseGroupObjectPermission, CASE_GRANTS
+            person,
+            CaseUserObjectPermission,
+            CaseGroupObjectPermission,
+            CASE_GRANTS,
+            team_of_object=CASE_TEAM,
         ),
         EmergencyAccess.objects.filter(user_id=person, expires_at__gt=Now()).values("case_id"),
     ]
@@ -132,6 +153,7 @@ def reviewed_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
         ChainAnalysisUserObjectPermission,
         ChainAnalysisGroupObjectPermission,
         ["view_chainanalysis"],
+        team_of_object="content_object__team_id",
     )
 
 

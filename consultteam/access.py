@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -81,15 +81,27 @@ def grant_parts(
     user_perm_model: type[models.Model],
     group_perm_model: type[models.Model],
     codenames: Iterable[str],
+    *,
+    team_of_object: str,
 ) -> tuple[QuerySet[Any, Any], QuerySet[Any, Any]]:
     """The ORM definitions of the ids of objects granted to a person directly and through
     their groups (django-guardian's direct foreign-key tables), as parts for `union_of` in a
-    compiled read's builder."""
+    compiled read's builder.
+
+    A grant never outlives what justified it (DOMAIN.md section 3): it counts only while the
+    person is an active member of some team, and never on the record of a team they have
+    left (``team_of_object``: the path from a grant's row to its object's team). Read from
+    the memberships themselves, so it holds however a membership ended."""
     names = list(codenames)
+    on_a_team = Exists(Membership.objects.filter(user_id=person, is_active=True))
+    left = Membership.objects.filter(user_id=person, is_active=False).values("team_id")
+    not_left = ~Q(**{f"{team_of_object}__in": left})
     directly = user_perm_model._default_manager.filter(
-        user_id=person, permission__codename__in=names
+        on_a_team, not_left, user_id=person, permission__codename__in=names
     ).values("content_object_id")
     via_groups = group_perm_model._default_manager.filter(
+        on_a_team,
+        not_left,
         group_id__in=Group.objects.filter(user__id=person).values("pk"),
         permission__codename__in=names,
     ).values("content_object_id")
@@ -101,10 +113,15 @@ def granted(
     user_perm_model: type[models.Model],
     group_perm_model: type[models.Model],
     codenames: Iterable[str],
+    *,
+    team_of_object: str,
 ) -> QuerySet[Any, Any]:
     """Ids of objects granted to the person directly or through their groups, as one union
-    (an ORM definition, for a compiled read's builder)."""
-    return union_of(*grant_parts(person, user_perm_model, group_perm_model, codenames))
+    (an ORM definition, for a compiled read's builder; see `grant_parts`)."""
+    parts = grant_parts(
+        person, user_perm_model, group_perm_model, codenames, team_of_object=team_of_object
+    )
+    return union_of(*parts)
 
 
 class ActionRules(BasePermission):

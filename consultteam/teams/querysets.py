@@ -23,7 +23,11 @@ def visible_team_ids(*, person: int) -> models.QuerySet[Any, Any]:
     return access.union_of(
         access.member_team_ids.queryset(person=person, roles=None),
         *access.grant_parts(
-            person, TeamUserObjectPermission, TeamGroupObjectPermission, ["view_team"]
+            person,
+            TeamUserObjectPermission,
+            TeamGroupObjectPermission,
+            ["view_team"],
+            team_of_object="content_object_id",
         ),
     )
 
