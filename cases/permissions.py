@@ -12,7 +12,7 @@ from cases.models import (
     ReviewRequest,
     TIBEntry,
 )
-from cases.querysets import co_treated_case_ids, reviewed_chain_ids
+from cases.querysets import case_record_scope, co_treated_case_ids, reviewed_chain_ids
 from consultteam.access import AnyUser, is_active_person, team_ids_of
 from consultteam.teams.models import LEADER_ROLES, OVERSEER_ROLES, Role, Team
 from consultteam.teams.permissions import role_in
@@ -39,6 +39,14 @@ def is_co_therapist(user: AnyUser, case: Case) -> bool:
     if not is_active_person(user):
         return False
     return Case.objects.filter(pk=case.pk, pk__in=co_treated_case_ids(user.pk)).exists()
+
+
+def reads_case_record(user: AnyUser, case: Case) -> bool:
+    """Reads the case's whole client record, shared or not (`case_record_scope`): what is
+    derived from all of it (missed sessions in a row) is theirs to see. One query."""
+    if not is_active_person(user):
+        return False
+    return Case.objects.filter(case_record_scope(user.pk), pk=case.pk).exists()
 
 
 def can_write_case_record(user: AnyUser, case: Case | None) -> bool:

@@ -157,6 +157,16 @@ def reviewed_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
     )
 
 
+def case_record_scope(person: int, *, compiled: bool = True) -> Q:
+    """The cases whose whole client record the person reads, shared or not (every TIB entry
+    and chain analysis of the case, `_record_scope` below): those that reach them and those of
+    the teams they oversee. What is derived from the whole record (missed sessions in a row)
+    is shown only here."""
+    return Q(team_id__in=_teams(person, OVERSEER_ROLES, compiled=compiled)) | Q(
+        pk__in=reached_case_ids.subquery(compiled=compiled, person=person)
+    )
+
+
 def _record_scope(person: int, shared: Q, *, compiled: bool) -> Q:
     """Rows of the clinical record (TIB entries, chain analyses) the person may read: those of
     the teams they oversee; their teams' rows they wrote or that are shared; the rows of the

@@ -22,6 +22,7 @@ from cases.permissions import (
     can_manage_case_access,
     can_open_case,
     can_view_case,
+    reads_case_record,
 )
 from cases.querysets import co_therapist_ids
 from cases.selectors import emergency_id
@@ -84,7 +85,11 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         co_therapists = User.objects.filter(pk__in=co_therapist_ids(case.pk)).order_by(
             "display_name"
         )
-        return dict(CaseDetailSerializer(fresh, context={"co_therapists": co_therapists}).data)
+        context = {
+            "co_therapists": co_therapists,
+            "reads_record": reads_case_record(person(self.request), case),
+        }
+        return dict(CaseDetailSerializer(fresh, context=context).data)
 
     @extend_schema(parameters=[CaseFilter])
     def list(self, request: Request) -> Response:

@@ -66,17 +66,23 @@ class PersonSerializer(serializers.Serializer[Any]):
 
 class CaseDetailSerializer(CaseSerializer):
     """A case with its missed-session tallies and co-therapists. Expects `missed_sessions`
-    prefetched and the co-therapists (people) in the context's `co_therapists`."""
+    prefetched, the co-therapists (people) in the context's `co_therapists`, and whether the
+    reader reads the case's whole client record in `reads_record`."""
 
-    missed_in_a_row = serializers.SerializerMethodField()
+    missed_in_a_row = serializers.SerializerMethodField(
+        help_text="Sessions missed in a row, by mode: counted from every TIB entry of the "
+        "case, so null for a reader who does not read them all."
+    )
     co_therapists = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "missed_in_a_row", "co_therapists"]
         read_only_fields = fields
 
-    @extend_schema_field(MissedInARowSerializer)
-    def get_missed_in_a_row(self, case: Case) -> dict[str, int]:
+    @extend_schema_field(MissedInARowSerializer(allow_null=True))
+    def get_missed_in_a_row(self, case: Case) -> dict[str, int] | None:
+        if not self.context.get("reads_record"):
+            return None
         tallies = {mode.value: 0 for mode in SESSION_MODES}
         for tally in case.missed_sessions.all():
             tallies[tally.mode] = tally.in_a_row

@@ -20,8 +20,13 @@ from cases.charts import tib_weeks_chart
 from cases.choices import MISSED_IN_A_ROW_WARNING, SESSION_MODES, Setting, TIBStatus
 from cases.forms import AttendedForm, CaseOpenForm
 from cases.models import Case, ChainAnalysis, MissedSessions, TIBEntry
-from cases.permissions import can_change_case, can_open_case, can_write_case_record
-from cases.querysets import co_treated_case_ids
+from cases.permissions import (
+    can_change_case,
+    can_open_case,
+    can_write_case_record,
+    reads_case_record,
+)
+from cases.querysets import case_record_scope, co_treated_case_ids
 from cases.selectors import emergency_access_of
 from cases.views._common import teams_to_open_cases, visible_case
 from cases.views.review import feedback_panels
@@ -89,8 +94,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     for case_pk, n in chains:
         rows[case_pk].chains = n
+    # Counted from every TIB entry of a case, shared or not: warned of where the reader
+    # reads them all (`case_record_scope`).
+    whole_record = Case.objects.filter(case_record_scope(user.pk), pk__in=ids).values("pk")
     for tally in MissedSessions.objects.filter(
-        case_id__in=ids, in_a_row__gte=MISSED_IN_A_ROW_WARNING
+        case_id__in=whole_record, in_a_row__gte=MISSED_IN_A_ROW_WARNING
     ).order_by("mode"):
         rows[tally.case_id].warnings.append(
             Missed(tally.mode, Setting(tally.mode).label, tally.in_a_row)
@@ -160,8 +168,11 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         ((entry.occurred_on, entry.category) for entry in tibs), today=timezone.localdate()
     )
     chains = ChainAnalysis.objects.visible_to(user).filter(case=case).select_related("author")
-    tallies = dict(case.missed_sessions.values_list("mode", "in_a_row"))
-    missed = [Missed(mode, mode.label, tallies.get(mode, 0)) for mode in SESSION_MODES]
+    # Counted from every TIB entry of the case, shared or not: for readers of all of them.
+    missed = []
+    if reads_case_record(user, case):
+        tallies = dict(case.missed_sessions.values_list("mode", "in_a_row"))
+        missed = [Missed(mode, mode.label, tallies.get(mode, 0)) for mode in SESSION_MODES]
     can_write = can_write_case_record(user, case)
     # What the wording check noticed in each entry, for those who write them (one query).
     tib_flags = flags_for_objects(entry.public_id for entry in tibs) if can_write else {}

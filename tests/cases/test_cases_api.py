@@ -191,10 +191,15 @@ def test_case_detail_is_audited_and_shows_missed_sessions(client, world):
         occurred_on=today(),
         description="Did not come to group.",
     )
-    response = signed_in(client, world.theo).get(case_url(world.tara_case))
+    response = signed_in(client, world.lena).get(case_url(world.tara_case))
     assert response.status_code == 200
     assert response.json()["missed_in_a_row"] == {"INDIVIDUAL_SESSION": 0, "SKILLS_GROUP": 1}
     assert response.json()["co_therapists"] == []
+    assert viewed(world.lena, world.tara_case)
+    # A teammate reads the case but not the unshared entry the count came from (issue 19).
+    response = signed_in(Client(), world.theo).get(case_url(world.tara_case))
+    assert response.status_code == 200
+    assert response.json()["missed_in_a_row"] is None
     assert viewed(world.theo, world.tara_case)
 
 

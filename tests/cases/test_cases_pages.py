@@ -89,8 +89,12 @@ def test_caseload_warns_of_three_missed_sessions_in_a_row(client, world):
     MissedSessions.objects.create(
         case=world.tara_case, mode=Setting.SKILLS_GROUP, in_a_row=3
     )  # one row, set up directly
-    page = page_text(signed_in(client, world.theo).get(reverse("caseload")))
+    page = page_text(signed_in(client, world.lena).get(reverse("caseload")))
     assert "3 skills groups missed in a row" in page
+    # Counted from entries a teammate may not read: not shown to them (issue 19).
+    page = page_text(signed_in(Client(), world.theo).get(reverse("caseload")))
+    assert world.tara_case.code in page
+    assert "missed in a row" not in page
 
 
 def test_caseload_empty_state_says_what_to_do(client, world):
