@@ -278,6 +278,12 @@ REST_FRAMEWORK = {
     # Deny by default: every view names the rule that lets a request through.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["consultteam.renderers.FastJSONRenderer"],
+    # DRF's three, the JSON one answering a body nested too deeply with 400 (not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "consultteam.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "consultteam.errors.api_exception_handler",
     # Counted in the default cache, so per web process: a bound on a runaway editor or script,

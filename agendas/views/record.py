@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
@@ -32,7 +33,12 @@ def meeting_past(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
     user = person(request)
     # Members of the team only (administrators manage teams, not their meetings): else 404.
     team = get_object_or_404(member_teams(user), public_id=team_id)
-    before = parse_datetime(request.GET.get("before", "") or "")
+    try:
+        before = parse_datetime(request.GET.get("before", "") or "")
+    except ValueError:  # well formed, but no such time (a 99th month)
+        raise BadRequest(
+            "That page of past meetings does not exist: go back to the first."
+        ) from None
     if before is not None and before.tzinfo is None:
         before = None  # only the links this page writes, which carry their offset
     meetings = past_meetings(user, team, before=before)

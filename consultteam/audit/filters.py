@@ -59,7 +59,10 @@ def period(params: Mapping[str, object]) -> tuple[dt.datetime | None, dt.datetim
     since, until = params.get("since"), params.get("until")
     return (
         _midnight(since) if isinstance(since, dt.date) else None,
-        _midnight(until + dt.timedelta(days=1)) if isinstance(until, dt.date) else None,
+        # The calendar's last day has no midnight after it: up to it is up to any time.
+        _midnight(until + dt.timedelta(days=1))
+        if isinstance(until, dt.date) and until < dt.date.max
+        else None,
     )
 
 

@@ -28,8 +28,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         errors = exc.detail
         events = events.none()
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if before.isascii() and before.isdigit():  # `isdigit` alone admits "²", which int() refuses
         events = events.filter(id__lt=int(before))
+    elif before:
+        errors = {"before": ["That is not a page of the trail: follow the “Older” link."]}
+        events = events.none()
     page = list(events.select_related("actor", "team").order_by("-id")[:PAGE_SIZE])
     context = {
         "events": page,
