@@ -3,6 +3,11 @@ templates alike. Reads defer to `visible_to` (cases/querysets.py), the one defin
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+
 from cases.choices import CHAIN_STATUS_MOVES, Actor, ChainStatus
 from cases.models import (
     Case,
@@ -207,10 +212,38 @@ def can_resubmit_review(user: AnyUser, review: ReviewRequest | None) -> bool:
 # --- Emergency (break-glass) access -------------------------------------------------------------
 
 
+ON_CALL_ACROSS_TEAMS = "open_across_teams"
+
+
+def on_call_across_teams(user: AnyUser) -> bool:
+    """Named by an administrator for cross-team on-call (the permission, given to the person
+    or a group of theirs): not implied by being staff or superuser, who read no record."""
+    if not is_active_person(user):
+        return False
+    return (
+        Permission.objects.filter(content_type__app_label="cases", codename=ON_CALL_ACROSS_TEAMS)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+def emergency_team_ids(user: AnyUser) -> Any:
+    """The teams whose cases the person may open emergency access to: those they lead or
+    supervise, and every team for someone on call across teams. A queryset of ids."""
+    if on_call_across_teams(user):
+        return Team.objects.values("pk")
+    return team_ids_of(user, roles=OVERSEER_ROLES)
+
+
 def can_open_emergency_access(user: AnyUser, _: None = None) -> bool:
-    """Open an emergency access to a case: an active team leader or supervisor of any team.
-    Which case (one they cannot already see) is checked by the service."""
-    return team_ids_of(user, roles=OVERSEER_ROLES).exists()
+    """Open an emergency access: a team leader or supervisor (for their teams' cases), or
+    someone on call across teams. Which case (one of `emergency_team_ids` they cannot
+    already see) is checked by the service."""
+    return team_ids_of(user, roles=OVERSEER_ROLES).exists() or on_call_across_teams(user)
+
+
+def can_open_emergency_access_to(user: AnyUser, case: Case) -> bool:
+    return Team.objects.filter(pk=case.team_id, pk__in=emergency_team_ids(user)).exists()
 
 
 def can_list_emergency_accesses(user: AnyUser, _: None = None) -> bool:

@@ -19,6 +19,7 @@ from cases.permissions import (
     can_list_emergency_accesses,
     can_open_emergency_access,
     can_review_emergency_access,
+    emergency_team_ids,
 )
 from cases.selectors import case_coded, emergency_accesses_to_review
 from cases.serializers.emergency import (
@@ -35,8 +36,8 @@ REFUSED = OpenApiResponse(description="Your role cannot take this step.")
 
 @extend_schema(tags=["emergency access"])
 class EmergencyAccessViewSet(viewsets.GenericViewSet[EmergencyAccess]):
-    """Emergency (break-glass) access: open one on a case you cannot see (team leaders and
-    supervisors), and the review list (team leaders of the case's team, staff)."""
+    """Emergency (break-glass) access: open one on a case you cannot see (someone on call
+    across teams), and the review list (team leaders of the case's team, staff)."""
 
     permission_classes = [ActionRules]
     rules: ClassVar = {
@@ -65,8 +66,10 @@ class EmergencyAccessViewSet(viewsets.GenericViewSet[EmergencyAccess]):
         body = EmergencyOpenInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        # Any team: the opener is not on the case's team (it is not among theirs to see).
-        team = one_named(Team.objects.all(), data["team"], field="team", what="team")
+        # Among the teams whose cases they may break into (not a team they see: the opener
+        # is not on the case's team when on call across teams).
+        teams = Team.objects.filter(pk__in=emergency_team_ids(person(request)))
+        team = one_named(teams, data["team"], field="team", what="team")
         case = case_coded(team, data["code"])
         if case is None:
             raise invalid("code", "There is no case with this code.")

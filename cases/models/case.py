@@ -154,6 +154,9 @@ class EmergencyAccess(models.Model):
     review_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
 
     class Meta:
+        # Named by an administrator (on a person or a group): may open emergency access to a
+        # case of any team, not only of the teams they lead or supervise.
+        permissions = [("open_across_teams", "On call across teams (emergency access)")]
         ordering = ["-opened_at", "-id"]
         constraints = [
             models.CheckConstraint(

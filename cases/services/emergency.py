@@ -16,7 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, EmergencyAccess
-from cases.permissions import can_open_emergency_access, can_review_emergency_access
+from cases.permissions import (
+    can_open_emergency_access,
+    can_open_emergency_access_to,
+    can_review_emergency_access,
+)
 from consultteam.accounts.models import User
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
@@ -63,6 +67,11 @@ def emergency_access_open(
     is unexpired is refused: the case is already visible."""
     if not can_open_emergency_access(by):
         raise refuse("Only a team leader or a supervisor can open emergency access.")
+    if not can_open_emergency_access_to(by, case):
+        raise refuse(
+            "Emergency access opens on the teams you lead or supervise; another team's case "
+            "needs someone an administrator named on call across teams."
+        )
     if Case.objects.visible_to(by).filter(pk=case.pk).exists():
         raise ValidationError(
             {"code": "You can already see this case: open it from your caseload."}

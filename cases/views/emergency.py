@@ -24,6 +24,7 @@ from cases.permissions import (
     can_list_emergency_accesses,
     can_open_emergency_access,
     can_review_emergency_access,
+    emergency_team_ids,
 )
 from cases.selectors import case_coded, emergency_accesses_to_review
 from consultteam.teams.models import Team
@@ -57,6 +58,9 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     if not can_open_emergency_access(user):
         raise PermissionDenied("Only a team leader or a supervisor can open emergency access.")
     form = EmergencyOpenForm(request.POST if request.method == "POST" else None)
+    form.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+        pk__in=emergency_team_ids(user)
+    ).order_by("name")
     if form.is_bound and form.is_valid():
         case = case_coded(form.cleaned_data["team"], form.cleaned_data["code"])
         if case is None:

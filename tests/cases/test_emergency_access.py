@@ -1,10 +1,11 @@
-"""Emergency (break-glass) access: a team leader or supervisor of another team reads one case
-for a few hours after stating why; the case's therapist and team leader are told at once (with
-no clinical content); every audit event under it carries its id; a second person reviews it;
-when it expires the case answers 404 again.
+"""Emergency (break-glass) access: someone an administrator named on call across teams reads
+one case of another team for a few hours after stating why; the case's therapist and team
+leader are told at once (with no clinical content); every audit event under it carries its
+id; a second person reviews it; when it expires the case answers 404 again.
 
-Bea leads Beta, so Alpha's case (tara_case in the `world` of tests/conftest.py) is not hers to
-see until she opens emergency access to it.
+Bea leads Beta and is on call across teams, so Alpha's case (tara_case in the `world` of
+tests/conftest.py) is not hers to see until she opens emergency access to it. Leading or
+supervising another team is not enough on its own (issue 19).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -36,8 +38,14 @@ REASON = "Client called the crisis line; Tara is on a flight and cannot be reach
 @pytest.fixture
 def bea(world: SimpleNamespace) -> User:
     user = UserFactory.create(email="bea@beta.example", display_name="Bea")
+    on_call(user)
     MembershipFactory.create(team=world.beta, user=user, role=Role.TEAM_LEADER)
     return user
+
+
+def on_call(user: User) -> None:
+    """As an administrator names someone on call across teams, in the admin."""
+    user.user_permissions.add(Permission.objects.get(codename="open_across_teams"))
 
 
 def open_body(world: SimpleNamespace, reason: str = REASON) -> dict[str, Any]:
@@ -199,6 +207,7 @@ def test_staff_who_opened_it_cannot_review_it_but_another_can(world):
     # An administrator who also supervises Beta may open access to an Alpha case; the review
     # list (all accesses, for staff) shows it to them, but the review is someone else's.
     MembershipFactory.create(team=world.beta, user=world.ada, role=Role.SUPERVISOR)
+    on_call(world.ada)
     access = clinical.emergency_access_open(case=world.tara_case, by=world.ada, reason=REASON)
     review_url = f"{OPEN}{access.public_id}/review/"
     assert send(client_for(world.ada), "POST", review_url, {"note": "Mine."}).status_code == 403
@@ -220,6 +229,7 @@ def test_the_reason_must_not_identify_the_client(world):
 
     leader = UserFactory.create(email="bea@beta.example", display_name="Bea")
     MembershipFactory.create(team=world.beta, user=leader, role=Role.TEAM_LEADER)
+    on_call(leader)
     with pytest.raises(ValidationError, match="without identifying"):
         clinical.emergency_access_open(
             case=world.tara_case,
@@ -227,3 +237,41 @@ def test_the_reason_must_not_identify_the_client(world):
             reason="Her mother phoned from 555-867-5309 in distress; primary unreachable.",
         )
     assert not EmergencyAccess.objects.exists()
+
+
+def test_a_leader_of_another_team_not_on_call_cannot_open_it(world):
+    """Issue 19: a Beta team leader opened emergency access to an Alpha case and read it."""
+    leader = UserFactory.create(email="bo@beta.example", display_name="Bo")
+    MembershipFactory.create(team=world.beta, user=leader, role=Role.TEAM_LEADER)
+    client = client_for(leader)
+    response = send(client, "POST", OPEN, open_body(world))
+    assert response.status_code == 400
+    assert "team" in response.json()
+    with pytest.raises(PermissionDenied, match="on call across teams"):
+        clinical.emergency_access_open(case=world.tara_case, by=leader, reason=REASON)
+    page = client.post(reverse("emergency-access"), open_body(world))
+    assert page.status_code == 400
+    assert not EmergencyAccess.objects.exists()
+    assert client.get(f"/api/v1/cases/{world.tara_case.public_id}/").status_code == 404
+
+
+def test_the_form_lists_only_the_teams_one_may_open_it_on(world, bea):
+    leader = UserFactory.create(email="bo@beta.example", display_name="Bo")
+    MembershipFactory.create(team=world.beta, user=leader, role=Role.TEAM_LEADER)
+    listed = client_for(leader).get(reverse("emergency-access")).content.decode()
+    assert str(world.beta.public_id) in listed
+    assert str(world.alpha.public_id) not in listed
+    on_call_page = client_for(bea).get(reverse("emergency-access")).content.decode()
+    assert str(world.alpha.public_id) in on_call_page
+
+
+def test_on_call_through_a_group_counts_and_staff_alone_does_not(world):
+    from cases.permissions import on_call_across_teams
+
+    desk = Group.objects.create(name="Crisis desk")
+    desk.permissions.add(Permission.objects.get(codename="open_across_teams"))
+    world.olga.groups.add(desk)
+    assert on_call_across_teams(world.olga)
+    world.ada.is_superuser = True
+    world.ada.save()
+    assert not on_call_across_teams(world.ada)
