@@ -128,9 +128,22 @@ def action_details(action: ActionItem) -> list[str]:
     return details
 
 
+# Markup a reader's Markdown viewer would act on inside a line: emphasis and code, links and
+# images (their brackets), raw HTML and entities (angle brackets, ampersands), tables, strikes.
+# Each is escaped with a backslash, which CommonMark renders as the character itself: a title
+# like `<img onerror=...>` or `[click](javascript:...)` reads as typed, and does nothing.
+_MARKUP = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]<>&|~"})
+
+
 def _line(text: str) -> str:
-    """One line of Markdown from free text: no line breaks, no heading or list markup."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """One line of Markdown from free text: no line breaks, no markup of its own."""
+    return " ".join(text.split()).translate(_MARKUP)
+
+
+def _lines(text: str) -> str:
+    """Free text of several lines (the minutes) as Markdown: its lines kept, no markup of its
+    own within them."""
+    return "\n".join(line.translate(_MARKUP) for line in text.strip().splitlines())
 
 
 def minutes_markdown(meeting: Meeting) -> str:
@@ -179,5 +192,5 @@ def minutes_markdown(meeting: Meeting) -> str:
     if record.flags:
         out += ["", "## Observer's summary (counts for the team)", ""]
         out += [f"- {label}: {count}" for label, count in record.flags]
-    out += ["", "## Minutes", "", meeting.minutes_text.strip() or "No minutes were written.", ""]
+    out += ["", "## Minutes", "", _lines(meeting.minutes_text) or "No minutes were written.", ""]
     return "\n".join(out)
