@@ -35,6 +35,7 @@ from agendas.choices import (
     Urgency,
     default_rotating_roles,
 )
+from agendas.links import validate_join_link
 from agendas.querysets import (
     ActionItemQuerySet,
     AgendaItemQuerySet,
@@ -65,7 +66,9 @@ class TeamMeetingSettings(models.Model):
     location_kind = models.CharField(
         max_length=10, choices=LocationKind.choices, default=LocationKind.IN_PERSON
     )
-    join_link = models.URLField(blank=True, help_text="For video and hybrid meetings.")
+    join_link = models.URLField(
+        blank=True, validators=[validate_join_link], help_text="For video and hybrid meetings."
+    )
 
     class Meta:
         verbose_name_plural = "team meeting settings"
@@ -107,7 +110,7 @@ class Meeting(models.Model):
     location_kind = models.CharField(
         max_length=10, choices=LocationKind.choices, default=LocationKind.IN_PERSON
     )
-    join_link = models.URLField(blank=True)
+    join_link = models.URLField(blank=True, validators=[validate_join_link])
     agreement = models.ForeignKey(
         "reference.Agreement",
         null=True,

@@ -30,6 +30,7 @@ from agendas.choices import (
     Section,
     Urgency,
 )
+from agendas.links import validate_join_link
 from agendas.models import (
     LONG_TEXT,
     MINUTES_TEXT,
@@ -129,7 +130,9 @@ class MeetingUpdateInput(Input):
     )
     minutes_text = serializers.CharField(max_length=MINUTES_TEXT, required=False, allow_blank=True)
     location_kind = EnumField(LocationKind, required=False)
-    join_link = serializers.URLField(required=False, allow_blank=True)
+    join_link = serializers.URLField(
+        required=False, allow_blank=True, validators=[validate_join_link]
+    )
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
     identifier_override = serializers.CharField(
         max_length=500,

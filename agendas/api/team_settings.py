@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from agendas import services
 from agendas.choices import LocationKind, MeetingRole
+from agendas.links import validate_join_link
 from agendas.models import TeamMeetingSettings
 from agendas.permissions import can_plan_meetings
 from consultteam.access import ActionRules
@@ -36,7 +37,9 @@ class MeetingSettingsSerializer(serializers.Serializer[TeamMeetingSettings]):
     )
     location_kind = EnumField(LocationKind)
     join_link = serializers.URLField(
-        allow_blank=True, help_text="For video and hybrid meetings (required for them)."
+        allow_blank=True,
+        validators=[validate_join_link],
+        help_text="For video and hybrid meetings (required for them): an https link.",
     )
 
 

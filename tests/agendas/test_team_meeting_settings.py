@@ -74,6 +74,17 @@ def test_a_saved_change_is_audited_and_used_by_the_next_rotation(client, world):
     [
         ({"location_kind": "VIDEO", "join_link": ""}, "join_link", "video link"),
         ({"location_kind": "IN_PERSON", "join_link": "not a link"}, "join_link", "valid URL"),
+        # Issue 19: a link goes into calendar files and emails as typed.
+        (
+            {"location_kind": "VIDEO", "join_link": "http://video.example.org/a"},
+            "join_link",
+            "https",
+        ),
+        (
+            {"location_kind": "VIDEO", "join_link": 'https://video.example.org/"><script>'},
+            "join_link",
+            "no quotes, angle brackets",
+        ),
         ({"location_kind": "ON_THE_MOON"}, "location_kind", "valid choice"),
         ({"location_kind": "IN_PERSON", "rotating_roles": ["CHAIR"]}, "rotating_roles", "CHAIR"),
     ],
@@ -134,6 +145,8 @@ def test_the_api_reads_the_defaults_without_writing_and_the_leader_changes_them(
         ({"location_kind": "VIDEO", "join_link": ""}, "join_link"),
         ({"rotating_roles": ["CHAIR"]}, "rotating_roles"),
         ({"join_link": "not a link"}, "join_link"),
+        ({"join_link": "http://video.example.org/alpha"}, "join_link"),
+        ({"join_link": 'https://video.example.org/"><script>alert(1)</script>'}, "join_link"),
     ],
 )
 def test_the_api_refuses_bad_settings_with_a_400_naming_the_field(client, world, data, field):
