@@ -20,7 +20,7 @@ from cases.permissions import (
     can_manage_case_access,
     can_open_case,
 )
-from cases.services.common import first_of_month, not_in_future
+from cases.services.common import first_of_month, plausible_day
 from consultteam.accounts.models import User
 from consultteam.teams.models import Role, Team
 from consultteam.teams.permissions import role_in
@@ -49,7 +49,7 @@ def case_open(
         raise refuse("Only the team leader can open a case for another therapist.")
     if role_in(therapist, team) is None:
         raise ValidationError({"primary_therapist": "The primary therapist must be on this team."})
-    not_in_future(opened, "opened", person=by)
+    plausible_day(opened, "opened", person=by)
     case = Case(team=team, primary_therapist=therapist, stage=stage, opened=opened.replace(day=1))
     # A clash of random codes within a team is rare but possible: draw again.
     while Case.objects.filter(team=team, code=case.code).exists():
@@ -68,7 +68,7 @@ def case_update(*, case: Case, by: User, changes: Mapping[str, Any]) -> Case:
     for field in ("opened", "closed"):
         month = months.get(field)
         if isinstance(month, dt.date):
-            not_in_future(month, field, person=by)
+            plausible_day(month, field, person=by)
     apply_changes(case, months, CASE_FIELDS)
     save_valid(case, update_fields=[*months, "updated_at"])
     return case

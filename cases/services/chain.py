@@ -35,7 +35,7 @@ from cases.permissions import (
     can_start_chain,
 )
 from cases.services.citations import CITATION_FIELDS, cite
-from cases.services.common import not_in_future
+from cases.services.common import plausible_day
 from consultteam.accounts.models import User
 from consultteam.errors import Conflict
 from consultteam.teams.models import Role, Team
@@ -102,7 +102,7 @@ def chain_start(
     citations = {name: fields.pop(name) for name in CITATION_FIELDS if name in fields}
     apply_changes(chain, fields, CHAIN_FIELDS)
     _check_vulnerabilities(chain.vulnerabilities)
-    not_in_future(chain.behavior_on, "behavior_on", person=by)
+    plausible_day(chain.behavior_on, "behavior_on", person=by)
     save_valid(chain)
     cite(chain, **citations)  # codes; an unknown one is a 400 naming it
     written = ["problem_behavior", *(name for name in CHAIN_TEXT_FIELDS if name in fields)]
@@ -147,7 +147,7 @@ def chain_update(
     citations = {name: changes.pop(name) for name in CITATION_FIELDS if name in changes}
     apply_changes(chain, changes, CHAIN_FIELDS)
     _check_vulnerabilities(chain.vulnerabilities)
-    not_in_future(chain.behavior_on, "behavior_on", person=by)
+    plausible_day(chain.behavior_on, "behavior_on", person=by)
     _bump(chain, changes)
     if citations:  # what the analysis draws on, as codes (see services/citations.py)
         cite(chain, **citations, audit_change=True)

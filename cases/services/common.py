@@ -14,9 +14,18 @@ def first_of_month(day: dt.date | None) -> dt.date | None:
     return day.replace(day=1) if day is not None else None
 
 
-def not_in_future(day: dt.date, field: str, *, person: User) -> None:
-    """Refuse a day after today where ``person`` is (their own time zone): in Tokyo it is
+# The earliest day a clinical record here can be about: DBT took shape in the 1980s, so an
+# earlier year is a slip of the keyboard (0001, 1026), answered with a message, not stored.
+EARLIEST_DAY = dt.date(1980, 1, 1)
+
+
+def plausible_day(day: dt.date, field: str, *, person: User) -> None:
+    """Refuse a day after today where ``person`` is (their own time zone: in Tokyo it is
     already tomorrow while UTC is still on today, and that clinician's today is not the
-    future."""
+    future), or before `EARLIEST_DAY`."""
     if day > person_today(person):
         raise ValidationError({field: "This date is in the future; record what has happened."})
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            {field: f"This date is before {EARLIEST_DAY.year}: check the year you typed."}
+        )

@@ -29,7 +29,7 @@ from cases.permissions import (
     can_log_tib,
 )
 from cases.services.citations import CITATION_FIELDS, cite
-from cases.services.common import not_in_future
+from cases.services.common import plausible_day
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
 from consultteam.textcheck.models import TextFlag
@@ -95,7 +95,7 @@ def tib_log(
     if not can_log_tib(by, team, actor, case):
         raise refuse("You cannot log this TIB for this team or case.")
     _check_category(actor, category)
-    not_in_future(occurred_on, "occurred_on", person=by)
+    plausible_day(occurred_on, "occurred_on", person=by)
     entry = TIBEntry(
         team=team,
         case=case,
@@ -159,7 +159,7 @@ def tib_update(
     citations = {name: changes.pop(name) for name in CITATION_FIELDS if name in changes}
     apply_changes(entry, changes, TIB_FIELDS)
     _check_category(entry.actor, entry.category)
-    not_in_future(entry.occurred_on, "occurred_on", person=by)
+    plausible_day(entry.occurred_on, "occurred_on", person=by)
     save_valid(entry, update_fields=[*changes, "updated_at"])
     if citations:
         cite(entry, **citations, audit_change=True)
