@@ -38,8 +38,8 @@ CASE_GRANTS = ("view_case", "co_treat_case")
 # A co-therapist of a case holds this grant on it, directly or through a group: the one
 # definition (`co_treated_case_ids`, `co_therapist_ids`) reads and writes both use.
 CO_THERAPIST_GRANT = "co_treat_case"
-# From a case grant's row to the case's team (`access.grant_parts`).
-CASE_TEAM = "content_object__team_id"
+# The column naming a case's team (`access.grant_parts`).
+CASE_TEAM = "team_id"
 
 
 def co_treated_case_ids(person: int) -> models.QuerySet[Any, Any]:
@@ -153,7 +153,7 @@ def reviewed_chain_ids(*, person: int) -> models.QuerySet[Any, Any]:
         ChainAnalysisUserObjectPermission,
         ChainAnalysisGroupObjectPermission,
         ["view_chainanalysis"],
-        team_of_object="content_object__team_id",
+        team_of_object="team_id",
     )
 
 

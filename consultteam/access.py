@@ -90,12 +90,17 @@ def grant_parts(
 
     A grant never outlives what justified it (DOMAIN.md section 3): it counts only while the
     person is an active member of some team, and never on the record of a team they have
-    left (``team_of_object``: the path from a grant's row to its object's team). Read from
-    the memberships themselves, so it holds however a membership ended."""
+    left (``team_of_object``: the objects' column naming their team, ``pk`` for a team).
+    Read from the memberships themselves, so it holds however a membership ended.
+
+    The objects of the teams left are one set, not a join of every grant to its object: for
+    almost everyone that set is empty, and the grants stay an index-only read."""
     names = list(codenames)
     on_a_team = Exists(Membership.objects.filter(user_id=person, is_active=True))
     left = Membership.objects.filter(user_id=person, is_active=False).values("team_id")
-    not_left = ~Q(**{f"{team_of_object}__in": left})
+    object_model: Any = user_perm_model._meta.get_field("content_object").related_model
+    of_teams_left = object_model._default_manager.filter(**{f"{team_of_object}__in": left})
+    not_left = ~Q(content_object_id__in=of_teams_left.values("pk"))
     directly = user_perm_model._default_manager.filter(
         on_a_team, not_left, user_id=person, permission__codename__in=names
     ).values("content_object_id")

@@ -27,7 +27,7 @@ def visible_team_ids(*, person: int) -> models.QuerySet[Any, Any]:
             TeamUserObjectPermission,
             TeamGroupObjectPermission,
             ["view_team"],
-            team_of_object="content_object_id",
+            team_of_object="pk",
         ),
     )
 

@@ -76,7 +76,7 @@ def test_grants_direct_and_through_a_group_match_guardian(world):
             CaseUserObjectPermission,
             CaseGroupObjectPermission,
             ("view_case", "co_treat_case"),
-            team_of_object="content_object__team_id",
+            team_of_object="team_id",
         )
         found = set(Case.objects.filter(pk__in=granted))
         memberships = Membership.objects.filter(user=person)
