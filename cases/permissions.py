@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from cases.choices import CHAIN_STATUS_MOVES, Actor, ChainStatus
 from cases.models import (
@@ -227,7 +227,7 @@ def on_call_across_teams(user: AnyUser) -> bool:
     )
 
 
-def emergency_team_ids(user: AnyUser) -> Any:
+def emergency_team_ids(user: AnyUser) -> QuerySet[Any, Any]:
     """The teams whose cases the person may open emergency access to: those they lead or
     supervise, and every team for someone on call across teams. A queryset of ids."""
     if on_call_across_teams(user):
@@ -239,10 +239,11 @@ def can_open_emergency_access(user: AnyUser, _: None = None) -> bool:
     """Open an emergency access: a team leader or supervisor (for their teams' cases), or
     someone on call across teams. Which case (one of `emergency_team_ids` they cannot
     already see) is checked by the service."""
-    return team_ids_of(user, roles=OVERSEER_ROLES).exists() or on_call_across_teams(user)
+    return emergency_team_ids(user).exists()
 
 
 def can_open_emergency_access_to(user: AnyUser, case: Case) -> bool:
+    """Open an emergency access to ``case``: one of `emergency_team_ids`'s teams."""
     return Team.objects.filter(pk=case.team_id, pk__in=emergency_team_ids(user)).exists()
 
 
