@@ -148,6 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # that finds it broken, which closes it, and the next request opens a fresh one.
     DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+# The role the running service connects as, when `DATABASE_URL` above is the owner's and this
+# process runs migrations: after each `migrate`, that role is given the rows, never the schema,
+# and may only add to the audit trail (consultteam/database_roles.py, docs/deployment.md).
+DATABASE_RUNTIME_ROLE = env.optional("DATABASE_RUNTIME_ROLE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ class Action(models.TextChoices):
 class AuditEvent(models.Model):
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
+    # On PostgreSQL the database stamps the time as it inserts the event, whatever was given.
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,6 +56,10 @@ class AuditEvent(models.Model):
     # The public id of the emergency (break-glass) access the actor read the record through,
     # if that was their only way to it; blank otherwise.
     emergency_access = models.CharField(max_length=64, blank=True, default="")
+    # The event's place in the hash chain and its link hash, set by the database as the event
+    # is inserted (consultteam/audit/chain.py). Empty on SQLite, which keeps no chain.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -70,4 +70,22 @@ def test_app_environment_uses_only_documented_variables(compose):
 def test_no_secret_has_a_default_in_compose():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "${SECRET_KEY:?" in text
-    assert "${POSTGRES_PASSWORD:?" in text
+    for password in ("POSTGRES_PASSWORD", "DATABASE_OWNER_PASSWORD", "DATABASE_APP_PASSWORD"):
+        assert f"${{{password}:?" in text, password
+
+
+def test_the_service_connects_as_a_role_that_owns_nothing(compose):
+    """Migrations run as the owner and grant the service's role; web, worker and beat connect
+    as that role, never as the owner or the image's superuser (docs/deployment.md)."""
+    services = compose["services"]
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].startswith("postgres://consultteam:")
+    assert migrate["DATABASE_RUNTIME_ROLE"] == "consultteam_app"
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://consultteam_app:"), name
+        assert "DATABASE_RUNTIME_ROLE" not in environment, name
+    mounts = services["postgres"]["volumes"]
+    initdb = "./deploy/postgres/initdb.sh:/docker-entrypoint-initdb.d/10-consultteam-roles.sh:ro"
+    assert initdb in mounts
+    assert (ROOT / "deploy/postgres/roles.sql").is_file()

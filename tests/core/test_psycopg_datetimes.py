@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from consultteam.audit.models import Action, AuditEvent
 from tests.conftest import requires_postgres
@@ -79,5 +79,8 @@ def test_values_read_as_djangos_loader_reads_them():
 
 def test_the_orm_reads_the_instant_it_wrote():
     at = dt.datetime(2026, 12, 7, 18, 6, 22, 654321, tzinfo=dt.UTC)
-    event = AuditEvent.objects.create(action=Action.LOGIN_FAILED, object_type="user", at=at)
+    # The database stamps an event's own time unless its owner switches maintenance on.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL consultteam.audit_maintenance = 'on'")
+        event = AuditEvent.objects.create(action=Action.LOGIN_FAILED, object_type="user", at=at)
     assert AuditEvent.objects.values_list("at", flat=True).get(pk=event.pk) == at
