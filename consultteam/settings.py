@@ -191,6 +191,10 @@ SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 # Emergency (break-glass) access to a case one cannot normally see lasts this many hours.
 BREAK_GLASS_HOURS = env.integer("BREAK_GLASS_HOURS", 4, minimum=1)
+# An API token ends this many days after it was issued, and after this many days unused. A
+# password change, deactivation or a two-factor reset ends it at once (docs/access.md).
+API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 30, minimum=1)
+API_TOKEN_IDLE_DAYS = env.integer("API_TOKEN_IDLE_DAYS", 7, minimum=1)
 # Editors ask for a live text check at every pause in typing; this bounds one person's calls.
 TEXT_CHECKS_PER_MINUTE = env.integer("TEXT_CHECKS_PER_MINUTE", 120, minimum=1)
 # Two-factor sign-in (TOTP, django-otp). Whoever has confirmed an authenticator gives a code

@@ -282,7 +282,13 @@ def grow(w: SimpleNamespace, n: int) -> None:
         for i in range(n)
     )  # fmt: skip
     ApiToken.objects.bulk_create(
-        ApiToken(user=w.tara, name=f"Script {i}", key_hash=f"{i:064x}", prefix=f"{i:08x}")
+        ApiToken(
+            user=w.tara,
+            name=f"Script {i}",
+            key_hash=f"{i:064x}",
+            prefix=f"{i:08x}",
+            expires_at=timezone.now() + dt.timedelta(days=30),
+        )
         for i in range(n)
     )
     TextFlag.objects.bulk_create(

@@ -88,8 +88,10 @@ class ApiTokenIssueView(APIView):
             password=incoming.validated_data["password"],
         )
         # A token never rests on a password alone for someone with a second factor.
-        two_factor_for_api_token(user=user, code=incoming.validated_data["code"])
-        token, key = api_token_issue(user=user, name=incoming.validated_data["name"])
+        second_factor = two_factor_for_api_token(user=user, code=incoming.validated_data["code"])
+        token, key = api_token_issue(
+            user=user, name=incoming.validated_data["name"], second_factor=second_factor
+        )
         body = ApiTokenIssuedSerializer(token, context={"key": key}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

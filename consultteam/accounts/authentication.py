@@ -20,7 +20,11 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         # Imported here: DRF imports this module while it reads its settings, and the services
         # import DRF's views, which read those settings: a cycle at import time.
-        from consultteam.accounts.services import api_token_mark_used, api_token_of_request
+        from consultteam.accounts.services import (
+            api_token_ended,
+            api_token_mark_used,
+            api_token_of_request,
+        )
 
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
@@ -40,6 +44,9 @@ class TokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed("That token is not valid. It may have been revoked.")
         if not token.user.is_active:
             raise AuthenticationFailed("The account this token belongs to is inactive.")
+        ended = api_token_ended(token)
+        if ended is not None:
+            raise AuthenticationFailed(ended)
         api_token_mark_used(token=token, ip=client_ip(request._request))
         return token.user, token
 

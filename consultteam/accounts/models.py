@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -92,6 +94,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        # Once saved with it, the new password ends the person's API tokens (whatever path set
+        # it: the password page, the admin, a command): see accounts/signals.py.
+        self.password_was_set = True
+
     def get_full_name(self) -> str:
         return self.display_name
 
@@ -119,6 +127,10 @@ class ApiToken(models.Model):
         max_length=8, editable=False, help_text="The first characters of the key, to recognise it."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    # Issued after a second factor (a code from the authenticator, or a recovery code), not on
+    # the password alone: turning two-factor sign-in on ends the tokens that were not.
+    second_factor = models.BooleanField(default=False, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
 
@@ -130,6 +142,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or 'Unnamed token'} ({self.prefix}…)"
+
+    @property
+    def idle_until(self) -> datetime:
+        """When the token ends unless it is used again."""
+        return (self.last_used_at or self.created_at) + timedelta(days=settings.API_TOKEN_IDLE_DAYS)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The earlier of its expiry and its idle end."""
+        return min(self.expires_at, self.idle_until)
 
 
 # Checked in order: Edge and Opera also say "Chrome", Chrome also says "Safari".

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from consultteam.accounts.models import ApiToken
-from consultteam.web.api import ApiModelSerializer
+from consultteam.web.api import ApiModelSerializer, UTCDateTimeField
 
 
 class ApiTokenCredentialsSerializer(serializers.Serializer[Any]):
@@ -33,10 +33,24 @@ class ApiTokenSerializer(ApiModelSerializer[ApiToken]):
     """A token as listed: never its key (nor the key's hash)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
+    ends_at = UTCDateTimeField(
+        read_only=True,
+        help_text="When the token stops working: the earlier of `expires_at` and "
+        "API_TOKEN_IDLE_DAYS after its last use. Using it moves the second on.",
+    )
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "ends_at",
+            "second_factor",
+            "last_used_at",
+        ]
         read_only_fields = fields
 
 
@@ -48,7 +62,7 @@ class ApiTokenIssuedSerializer(ApiModelSerializer[ApiToken]):
 
     class Meta:
         model = ApiToken
-        fields = ["key", "id", "name", "created_at"]
+        fields = ["key", "id", "name", "created_at", "expires_at", "second_factor"]
         read_only_fields = fields
 
     def get_key(self, token: ApiToken) -> str:

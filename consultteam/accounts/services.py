@@ -99,20 +99,53 @@ def _acting_for(user: User) -> Iterator[None]:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_issue(*, user: User, name: str, second_factor: bool = False) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its key. The key is returned only here:
-    the database keeps its hash, so it can never be shown again.
+    the database keeps its hash, so it can never be shown again. It expires API_TOKEN_DAYS
+    from now; ``second_factor`` says a code was checked besides the password.
 
     Audited as CREATE (by the registry). Not idempotent: every call makes a new token.
     """
     if not user.is_active:
         raise PermissionDenied("An inactive account cannot get an API token.")
     key = secrets.token_urlsafe(32)
+    now = timezone.now()
     with _acting_for(user):
         token = ApiToken.objects.create(
-            user=user, name=name.strip(), key_hash=api_token_hash(key), prefix=key[:8]
+            user=user,
+            name=name.strip(),
+            key_hash=api_token_hash(key),
+            prefix=key[:8],
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+            second_factor=second_factor,
         )
     return token, key
+
+
+def api_token_ended(token: ApiToken) -> str | None:
+    """Why ``token`` no longer lets anyone in (past its expiry, or unused too long), or None
+    while it does. The message tells its owner what to do."""
+    now = timezone.now()
+    if now >= token.expires_at:
+        return (
+            f"That token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC "
+            f"(tokens last {settings.API_TOKEN_DAYS} days). Get a new one."
+        )
+    if now >= token.idle_until:
+        return f"That token ended after {settings.API_TOKEN_IDLE_DAYS} days unused. Get a new one."
+    return None
+
+
+def api_tokens_end(*, user: User, password_only: bool = False) -> int:
+    """End the person's API tokens (only those issued on the password alone, with
+    ``password_only``): after a new password, a deactivation or a change of their second
+    factor. Each is audited as REVOKE (by the registry). Safe to run twice. Returns how many."""
+    tokens = ApiToken.objects.filter(user=user)
+    if password_only:
+        tokens = tokens.filter(second_factor=False)
+    ended, _ = tokens.delete()
+    return ended
 
 
 @transaction.atomic
@@ -508,6 +541,8 @@ def two_factor_enrol_confirm(*, user: User, code: str) -> list[str]:
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 codes = _recovery_codes_replace(user)
                 audit_record(action=Action.UPDATE, obj=user, fields=["two_factor"])
+                # From now on a token rests on a code too: those got on the password end.
+                api_tokens_end(user=user, password_only=True)
                 return codes
     raise _code_failed(user=user, error=error)
 
@@ -543,22 +578,24 @@ def two_factor_verify(*, user: User, code: str) -> str:
     raise _code_failed(user=user, error=error)
 
 
-def two_factor_for_api_token(*, user: User, code: str) -> None:
+def two_factor_for_api_token(*, user: User, code: str) -> bool:
     """The second factor of `POST /api/v1/auth/token/`, after the password: a person with an
     authenticator must send a current code (so a token never rests on a password alone), and
     with REQUIRE_TWO_FACTOR a person who must enrol and has not is refused.
 
-    Raises TwoFactorEnrolmentRequired, TwoFactorCodeRequired, or what `two_factor_verify`
-    raises. Audited through `two_factor_verify`, attributed to ``user``.
+    Returns whether a code was checked. Raises TwoFactorEnrolmentRequired,
+    TwoFactorCodeRequired, or what `two_factor_verify` raises. Audited through
+    `two_factor_verify`, attributed to ``user``.
     """
     if two_factor_device(user) is None:
         if settings.REQUIRE_TWO_FACTOR and must_enrol_two_factor(user):
             raise TwoFactorEnrolmentRequired
-        return
+        return False
     if not code.strip():
         raise TwoFactorCodeRequired
     with _acting_for(user):
         two_factor_verify(user=user, code=code)
+    return True
 
 
 @transaction.atomic

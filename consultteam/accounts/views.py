@@ -3,6 +3,7 @@ the list of signed-in sessions."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -33,7 +35,16 @@ from consultteam.errors import DomainError
 @login_required
 def api_token_list(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.visible_to(request.user).order_by("-created_at", "-id")
-    return render(request, "accounts/api_tokens.html", {"tokens": tokens})
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": tokens,
+            "now": timezone.now(),
+            "token_days": settings.API_TOKEN_DAYS,
+            "idle_days": settings.API_TOKEN_IDLE_DAYS,
+        },
+    )
 
 
 @require_POST

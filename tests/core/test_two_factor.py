@@ -313,10 +313,15 @@ def test_requirement_refuses_an_unenrolled_members_api_token(tara, settings):
 
     refused = api.get("/api/v1/teams/")
     enrolled(tara)
+    ended = api.get("/api/v1/teams/")
+    _token, with_code = api_token_issue(user=tara, name="Laptop", second_factor=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {with_code}")
     allowed = api.get("/api/v1/teams/")
 
     assert refused.status_code == 403
     assert "Two-factor sign-in is required" in refused.json()["detail"]
+    # Enrolling ended the token got on the password alone; one got with a code works.
+    assert ended.status_code == 401
     assert allowed.status_code == 200
 
 
