@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from agendas.models import ActionItem, AgendaItem
 from agendas.patterns import observer_patterns
 from agendas.selectors import my_week
 from cases.selectors import feedback_citation_counts
 from consultteam.access import is_active_person
+from consultteam.audit.services import audit_list_read
 from consultteam.monthly_chart import counts_by_month, last_months, month_rows, monthly_bars
 from consultteam.teams.models import Team
 from consultteam.textcheck.models import FlagCheck, FlagStatus, LanguageCategory, TextFlag
@@ -38,7 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not is_active_person(user):  # login_required let them in; narrows the type
         raise PermissionDenied
-    return render(request, "home.html", {"week": my_week(user)})
+    week = my_week(user)
+    # My items' titles and my actions are the clinical text this page shows.
+    audit_list_read(AgendaItem, [item.public_id for team in week.teams for item in team.my_items])
+    audit_list_read(ActionItem, [action.public_id for action in week.open_actions])
+    return render(request, "home.html", {"week": week})
 
 
 @login_required

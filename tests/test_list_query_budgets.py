@@ -92,6 +92,7 @@ class Budget:
 
 TOKEN = "1. the token, its person and their two-factor state (one query)"
 PAGE = "the page of rows, visibility as subqueries in the same statement"
+READ = "the read's audit event, naming the records shown (one INSERT)"
 
 BUDGETS: dict[str, Budget] = {
     "api-tokens": Budget("tara", 2, [TOKEN, "2. the person's tokens"]),
@@ -112,18 +113,30 @@ BUDGETS: dict[str, Budget] = {
     "api-case-list": Budget("tara", 2, [TOKEN, f"2. {PAGE}, with team and therapist"]),
     "api-tib-entry-list": Budget(
         "tara",
-        2,
-        [TOKEN, f"2. {PAGE}, citations as JSON columns (cases/tib_list.py)"],
+        3,
+        [TOKEN, f"2. {PAGE}, citations as JSON columns (cases/tib_list.py)", f"3. {READ}"],
     ),
     "api-chain-analysis-list": Budget(
         "tara",
-        4,
-        [TOKEN, f"2. {PAGE}, link counts as a subquery", "3. cited assumptions", "4. agreements"],
+        5,
+        [
+            TOKEN,
+            f"2. {PAGE}, link counts as a subquery",
+            "3. cited assumptions",
+            "4. agreements",
+            f"5. {READ}",
+        ],
     ),
     "api-feedback-list": Budget(
         "tara",
-        4,
-        [TOKEN, f"2. {PAGE}", "3. cited assumptions of the page", "4. cited agreements"],
+        5,
+        [
+            TOKEN,
+            f"2. {PAGE}",
+            "3. cited assumptions of the page",
+            "4. cited agreements",
+            f"5. {READ}",
+        ],
     ),
     "api-review-list": Budget("tara", 2, [TOKEN, f"2. {PAGE}, with item and people"]),
     "api-emergency-access-list": Budget(
@@ -134,18 +147,24 @@ BUDGETS: dict[str, Budget] = {
     "api-meeting-list": Budget("tara", 2, [TOKEN, f"2. {PAGE}, with team and agreement"]),
     "api-meeting-action-items": Budget(
         "tara",
-        3,
-        [TOKEN, "2. the meeting (visible_to, which also answers the rule)", "3. its action items"],
+        4,
+        [
+            TOKEN,
+            "2. the meeting (visible_to, which also answers the rule)",
+            "3. its action items",
+            "4. the read's audit event (one INSERT)",
+        ],
         kwargs=lambda w: {"meeting_id": w.meeting.public_id},
     ),
     "api-meeting-agenda": Budget(
         "tara",
-        3,
+        4,
         [
             TOKEN,
             "2. the meeting (visible_to, which also answers the rule)",
             "3. its items, with submitter, case, TIB entry, analysis and where they came from,",
             "   one compiled statement (agendas/agenda_read.py)",
+            "4. the read's audit event (one INSERT)",
         ],
         kwargs=lambda w: {"meeting_id": w.meeting.public_id},
     ),
@@ -165,7 +184,9 @@ BUDGETS: dict[str, Budget] = {
         [TOKEN, "2. the meeting (visible_to, which also answers the rule)", "3. roles + holders"],
         kwargs=lambda w: {"meeting_id": w.meeting.public_id},
     ),
-    "api-action-item-list": Budget("tara", 2, [TOKEN, f"2. {PAGE}, with meetings and owner"]),
+    "api-action-item-list": Budget(
+        "tara", 3, [TOKEN, f"2. {PAGE}, with meetings and owner", f"3. {READ}"]
+    ),
     "api-text-flag-list": Budget(
         "tara",
         3,

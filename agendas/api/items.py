@@ -46,6 +46,7 @@ from agendas.serializers import (
     ObserverSummarySerializer,
 )
 from consultteam.access import ActionRules
+from consultteam.audit.services import audit_list_read, audit_read
 from consultteam.pagination import NewestFirst
 from consultteam.teams.models import Team
 from consultteam.web.api import person
@@ -88,8 +89,10 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         return dict(AgendaItemSerializer(fresh, context={"positions": positions}).data)
 
     def retrieve(self, request: Request, item_id: str) -> Response:
-        """One item, with its place on the agenda."""
-        return Response(self._detail(self.get_object()))
+        """One item, with its place on the agenda. Audited as a view."""
+        item = self.get_object()
+        audit_read(item, team=item.meeting.team_id)
+        return Response(self._detail(item))
 
     @extend_schema(
         request=AgendaItemFieldsInput,
@@ -194,10 +197,14 @@ class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
         if "meeting" in params:
             actions = actions.filter(meeting__public_id=params["meeting"])
         page = self.paginate_queryset(actions)
+        audit_list_read(ActionItem, (action.public_id for action in page or ()))
         return self.get_paginated_response(ActionItemSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, action_id: str) -> Response:
-        return Response(ActionItemSerializer(self.get_object()).data)
+        """One action item. Audited as a view."""
+        action = self.get_object()
+        audit_read(action, team=action.meeting.team_id)
+        return Response(ActionItemSerializer(action).data)
 
     @extend_schema(
         request=ActionItemUpdateInput,

@@ -69,7 +69,7 @@ from cases.models import ChainAnalysis, TIBEntry
 from cases.selectors import case_named
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
-from consultteam.audit.services import audit_record
+from consultteam.audit.services import audit_read, audit_record
 from consultteam.reference.models import Agreement
 from consultteam.teams.models import Team
 from consultteam.web.api import person
@@ -167,8 +167,10 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         return Response(MeetingSerializer(fresh, many=True).data)
 
     def retrieve(self, request: Request, meeting_id: str) -> Response:
-        """One meeting with its roles and minutes."""
-        return Response(MeetingDetailSerializer(self.get_object()).data)
+        """One meeting with its roles and minutes. Audited as a view of its minutes."""
+        meeting = self.get_object()
+        audit_read(meeting, team=meeting.team_id, parts=["minutes"])
+        return Response(MeetingDetailSerializer(meeting).data)
 
     @extend_schema(
         request=MeetingUpdateInput,
@@ -267,6 +269,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             context={"positions": positions},
         ).data
         waiting_count = len(agenda.items)
+        audit_read(meeting, team=meeting.team_id, parts=["agenda"])
         return Response(
             {
                 "meeting": str(meeting.public_id),
@@ -407,6 +410,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     def action_items(self, request: Request, meeting_id: str) -> Response:
         """The meeting's action items: those made here and the follow-ups carried in."""
         meeting = self.get_object()
+        audit_read(meeting, team=meeting.team_id, parts=["action_items"])
         actions = action_items_query().filter(meeting=meeting).order_by("id")
         return Response(ActionItemSerializer(actions, many=True).data)
 

@@ -48,6 +48,7 @@ from agendas.views._common import (
 from agendas.views.meetings import detail_page
 from agendas.views.run import run_page
 from consultteam.accounts.models import User
+from consultteam.audit.services import audit_read
 from consultteam.plural import counted
 from consultteam.web.attempt import attempt
 from consultteam.web.forms import PageForm
@@ -136,6 +137,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             messages.success(request, note)
             return back_to("meeting-detail", meeting)
         status = cancelled.status
+    audit_read(meeting, team=meeting.team_id, parts=["agenda"])
     context = {
         "meeting": meeting,
         "form": form,
@@ -246,6 +248,7 @@ def agenda_item_edit(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
                 )
             return back_to("meeting-detail", changed.meeting, f"item-{item.public_id}")
         status = saved.status
+    audit_read(item, team=meeting.team_id)
     context = {
         "meeting": meeting,
         "item": item,

@@ -58,6 +58,7 @@ from agendas.views._common import (
 )
 from cases.models import Case
 from consultteam.accounts.models import User
+from consultteam.audit.services import audit_read
 from consultteam.errors import Conflict
 from consultteam.plural import counted
 from consultteam.teams.models import Team
@@ -219,6 +220,7 @@ def detail_page(
     assign_form: RoleAssignForm | None = None,
 ) -> HttpResponse:
     """The meeting's page; a failed form comes back bound, with what was typed."""
+    audit_read(meeting, team=meeting.team_id, parts=["agenda", "minutes"])
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case", "submitter", "carried_from__meeting__team")

@@ -50,6 +50,7 @@ from agendas.views._common import (
     visible_meeting,
 )
 from consultteam.accounts.models import User
+from consultteam.audit.services import audit_read
 from consultteam.errors import Conflict
 from consultteam.plural import counted
 from consultteam.web.attempt import attempt
@@ -81,6 +82,7 @@ def run_page(
     attendance_form: AttendanceRecordForm | None = None,
     failed_ack: tuple[ObserverFlag, ObserverFlagAcknowledgeForm] | None = None,
 ) -> HttpResponse:
+    audit_read(meeting, team=meeting.team_id, parts=["agenda", "minutes"])
     """The run page; a failed form comes back bound, with what was typed and why."""
     if not _has_a_part(user, meeting):
         raise PermissionDenied(
@@ -336,6 +338,7 @@ def meeting_complete(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespons
             messages.success(request, _carried_note(meeting))
             return redirect("meeting-detail", meeting_id=meeting.public_id)
         status = completed.status
+    audit_read(meeting, team=meeting.team_id, parts=["agenda", "action_items"])
     context = {
         "meeting": meeting,
         "form": form,

@@ -45,7 +45,7 @@ from cases.serializers import (
 )
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
-from consultteam.audit.services import audit_record
+from consultteam.audit.services import audit_list_read, audit_record
 from consultteam.pagination import NewestFirst
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, UUID_PATTERN, path_uuid, person, public_id_in_path
@@ -122,7 +122,9 @@ class ChainAnalysisViewSet(viewsets.GenericViewSet[ChainAnalysis]):
         params = cleaned(ChainFilter, request.query_params.dict())
         chains = filter_chains(self.get_queryset(), params)
         page = self.paginate_queryset(chains)
-        return self.get_paginated_response(ChainAnalysisListSerializer(page, many=True).data)
+        shown = ChainAnalysisListSerializer(page, many=True).data
+        audit_list_read(ChainAnalysis, (chain["id"] for chain in shown))
+        return self.get_paginated_response(shown)
 
     @extend_schema(request=ChainStartInput, responses={201: ChainAnalysisSerializer, 403: REFUSED})
     def create(self, request: Request) -> Response:

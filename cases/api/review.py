@@ -39,6 +39,7 @@ from cases.serializers.review import (
     ReviewStepSerializer,
 )
 from consultteam.access import ActionRules, AnyUser
+from consultteam.audit.services import audit_list_read
 from consultteam.pagination import NewestFirst
 from consultteam.web.api import invalid, person
 from consultteam.web.rules import checked_by_service
@@ -96,6 +97,7 @@ class FeedbackViewSet(viewsets.GenericViewSet[Feedback]):
     def list(self, request: Request) -> Response:
         """Feedback you can read, newest first."""
         page = self.paginate_queryset(self.get_queryset())
+        audit_list_read(Feedback, (feedback.public_id for feedback in page or ()))
         return self.get_paginated_response(FeedbackSerializer(page, many=True).data)
 
     @extend_schema(request=FeedbackGiveInput, responses={201: FeedbackSerializer, 403: REFUSED})

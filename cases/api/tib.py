@@ -28,7 +28,7 @@ from cases.serializers import (
 from cases.tib_list import case_tib_page, tib_page
 from consultteam.access import ActionRules
 from consultteam.audit.models import Action
-from consultteam.audit.services import audit_record
+from consultteam.audit.services import audit_list_read, audit_record
 from consultteam.pagination import NewestFirst, PagedRead
 from consultteam.reads import only_shown
 from consultteam.web.api import REFUSED, person
@@ -79,7 +79,9 @@ class TIBEntryViewSet(viewsets.GenericViewSet[TIBEntry]):
         else:
             rows = filter_tib_entries(self.get_queryset(), params)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(TIBEntrySerializer(page, many=True).data)
+        shown = TIBEntrySerializer(page, many=True).data
+        audit_list_read(TIBEntry, (entry["id"] for entry in shown))
+        return self.get_paginated_response(shown)
 
     @extend_schema(request=TIBLogInput, responses={201: TIBLoggedSerializer, 403: REFUSED})
     def create(self, request: Request) -> Response:

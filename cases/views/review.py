@@ -40,6 +40,7 @@ from cases.permissions import (
     can_take_review_step,
 )
 from consultteam.accounts.models import User
+from consultteam.audit.services import audit_list_read
 from consultteam.errors import DomainError
 from consultteam.teams.models import OVERSEER_ROLES, Membership
 from consultteam.web import person
@@ -508,6 +509,8 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
         .order_by("-occurred_on", "-id")[:20]
     )
     panels = list(feedback_panels(user, own_tibs).values())
+    audit_list_read(Feedback, [feedback.public_id for feedback in addressed])
+    audit_list_read(TIBEntry, [entry.public_id for entry in own_tibs])
     context = {
         "requested": [(review, item_url(review.target)) for review in requested],
         "addressed": [(feedback, item_url(feedback.target)) for feedback in addressed],

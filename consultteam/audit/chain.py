@@ -27,7 +27,7 @@ CONTENT_SQL = """jsonb_build_array(
     {row}.seq, {row}.id,
     to_char({row}.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
     {row}.actor_id, {row}.action, {row}.object_type, {row}.object_id, {row}.team_id,
-    {row}.fields, {row}.request_id, host({row}.ip), {row}.emergency_access
+    {row}.fields, {row}.request_id, host({row}.ip), {row}.emergency_access, {row}.read_ids
 )::text"""
 
 

@@ -56,6 +56,9 @@ class AuditEvent(models.Model):
     # The public id of the emergency (break-glass) access the actor read the record through,
     # if that was their only way to it; blank otherwise.
     emergency_access = models.CharField(max_length=64, blank=True, default="")
+    # For a VIEW of a list: the public ids of the records the page showed (one event per
+    # request, never a row per record, and never their content).
+    read_ids = models.JSONField(default=list, blank=True)
     # The event's place in the hash chain and its link hash, set by the database as the event
     # is inserted (consultteam/audit/chain.py). Empty on SQLite, which keeps no chain.
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)

@@ -20,6 +20,41 @@ def public_id_of(obj: models.Model) -> str:
     return str(getattr(obj, "public_id", None) or obj.pk)
 
 
+def audit_read(
+    obj: models.Model,
+    *,
+    team: Team | int | None,
+    parts: Iterable[str] = (),
+    emergency_access: str = "",
+) -> AuditEvent:
+    """One VIEW event for a record a person read, naming in ``parts`` what of it a page or an
+    answer showed when that is not the whole (a meeting's "agenda", its "minutes")."""
+    return audit_record(
+        action=Action.VIEW, obj=obj, team=team, fields=parts, emergency_access=emergency_access
+    )
+
+
+def audit_list_read(
+    model: type[models.Model], public_ids: Iterable[object], *, team: Team | int | None = None
+) -> AuditEvent | None:
+    """One VIEW event for a list of clinical records a person read: the kind of record and the
+    public ids of those the page showed, in its order. None (and no event) for an empty page,
+    which showed nothing. ``team`` when the list is of one team's records."""
+    ids = [str(public_id) for public_id in public_ids]
+    if not ids:
+        return None
+    ctx = context.current()
+    return AuditEvent.objects.create(
+        actor_id=ctx.actor,
+        action=Action.VIEW,
+        object_type=model._meta.label_lower,
+        team_id=team.pk if isinstance(team, Team) else team,
+        read_ids=ids,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )
+
+
 def audit_record(
     *,
     action: Action,

@@ -60,14 +60,14 @@ def test_the_meeting_list(lena, world, meetings, django_assert_num_queries):
 # 9 "team leader?" for the page; 10 "may I write the minutes?"; 11 actions with owners and
 # dates, 12 where they went; 13 "may I bring items?", 14 "may I raise flags?"; 15 the
 # navigation; 16 members for the notice of absence, 17 for the role swap, 18 for giving a
-# role nobody holds (the team leader's form).
-DETAIL_QUERIES = 18
+# role nobody holds (the team leader's form); 19 the read's audit event.
+DETAIL_QUERIES = 19
 
 # 1 session, 2 user, 3 the meeting; 4 "a part in it?"; 5 items; 6 "may I run it?", 7 "may I
 # write the minutes?", 8 "may I raise flags?"; 9 the flags with their agreement and item; 10
 # the navigation; 11 the agreements to flag against, 12 attendance, 13 members to record,
-# 14 actions with owners, 15 members to give an action to.
-RUN_QUERIES = 15
+# 14 actions with owners, 15 members to give an action to; 16 the read's audit event.
+RUN_QUERIES = 16
 
 
 @pytest.mark.parametrize(

@@ -271,13 +271,14 @@ def test_agenda_query_budget(client, world, django_assert_num_queries, extra):
         submit(meeting, world.tara, f"Item {number}", case=world.tara_case)
     client = signed_in(client, world.theo)
     assert client.get(meeting_url(meeting, "agenda/")).status_code == 200  # compiles its read
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. the session
         # 2. the signed-in person
         # 3. the meeting (visible_to, with its team and agreement), which also answers the
         #    rule (seen_through_lookup)
         # 4. the items with submitter, case, linked records and carried-from meeting, one
         #    compiled statement (agendas/agenda_read.py)
+        # 5. the read's audit event
         response = client.get(meeting_url(meeting, "agenda/"))
     assert response.status_code == 200
     assert len(response.json()["items"]) == extra
@@ -291,8 +292,9 @@ def test_action_item_list_query_budget(client, world, django_assert_num_queries,
             meeting=meeting, by=world.lena, owner=world.tara, description=f"Action {number}"
         )
     client = signed_in(client, world.tara)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         # 1. the session  2. the signed-in person  3. one page with meeting, owner, links
+        # 4. the read's audit event, naming the actions shown
         response = client.get("/api/v1/action-items/", {"mine": "true"})
     assert len(response.json()["results"]) == extra
 

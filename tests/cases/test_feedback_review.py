@@ -569,13 +569,14 @@ def _more(world: SimpleNamespace, n: int) -> None:
 def test_feedback_list_query_budget(client, world, django_assert_num_queries, extra):
     _more(world, extra)
     client = signed_in(client, world.tara)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. the session
         # 2. the signed-in person
         # 3. one page of feedback with its team, author, item and review (select_related);
         #    visibility is subqueries in the same statement
         # 4. the assumptions the page's feedback cites (prefetch)
         # 5. the agreements it cites (prefetch)
+        # 6. the read's audit event, naming the feedback shown
         response = client.get(FEEDBACK, {"page_size": 100})
     assert response.status_code == 200
     assert len(response.json()["results"]) == Feedback.objects.visible_to(world.tara).count()

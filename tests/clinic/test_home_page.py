@@ -190,8 +190,9 @@ def test_the_home_page_asks_the_same_queries_however_many_teams_and_items(
     client.get(reverse("home"))  # warm the session
     # 1 session, 2 user, 3 memberships, 4 next meeting per team, 5 items, 6 roles,
     # 7 attendance, 8 rotating roles of led teams, 9 member counts, 10 open actions,
-    # 11 reviews waiting, 12 the navigation's "leads a team?" (clinic/context_processors).
-    with django_assert_num_queries(12):
+    # 11 reviews waiting, 12 the navigation's "leads a team?" (clinic/context_processors),
+    # 13 the read's audit event naming her open actions (her own items would be one more).
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
     for title in ("Skipped group", "Burnout check", "Video review"):
         submit(meetings.first, world.theo, title)
@@ -199,7 +200,9 @@ def test_the_home_page_asks_the_same_queries_however_many_teams_and_items(
         meeting=meetings.first, by=world.lena, owner=world.lena, description="Send the reading"
     )
     _second_team_led_by(world.lena)
-    with django_assert_num_queries(12):
+    # Now her own items too (on Gamma's agenda): a second read event, one per kind of record
+    # shown; more items or teams add none.
+    with django_assert_num_queries(14):
         page = page_text(client.get(reverse("home")))
     assert "Gamma" in page
     assert "Send the reading" in page

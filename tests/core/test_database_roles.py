@@ -152,8 +152,8 @@ def test_the_services_role_cannot_backdate_an_event(deployment):
         app.execute("SET consultteam.audit_maintenance = 'on'")
         at = app.execute(
             "INSERT INTO audit_auditevent (at, action, object_type, object_id, fields,"
-            " request_id, emergency_access, chain_hash)"
-            " VALUES ('2001-01-01', 'VIEW', 'cases.case', 'x', '[]', '', '', 'forged')"
+            " request_id, emergency_access, chain_hash, read_ids)"
+            " VALUES ('2001-01-01', 'VIEW', 'cases.case', 'x', '[]', '', '', 'forged', '[]')"
             " RETURNING extract(year FROM at), chain_hash"
         ).fetchone()
     assert at is not None
@@ -174,8 +174,8 @@ def test_a_superusers_rewrites_are_named_by_the_service(deployment):
         root.execute("DELETE FROM audit_auditevent WHERE id = %s", [deleted])
         inserted = root.execute(
             "INSERT INTO audit_auditevent (at, action, object_type, object_id, fields,"
-            " request_id, emergency_access, chain_hash)"
-            " VALUES (now() - interval '1 year', 'VIEW', 'cases.case', 'x', '[]', '', '', '')"
+            " request_id, emergency_access, chain_hash, read_ids)"
+            " VALUES (now() - interval '1 year', 'VIEW', 'cases.case', 'x', '[]', '', '', '', '[]')"
             " RETURNING id"
         ).fetchone()
         root.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")

@@ -1,4 +1,4 @@
-"""The database keeps the audit trail's hash chain and stamps each event's time
+"""A read of a list names the records it showed (`read_ids`). The database keeps the audit trail's hash chain and stamps each event's time
 (consultteam/audit/chain.py), and the maintenance switch answers only to the role that owns
 the table: the service's own role, which owns nothing, cannot use it (docs/deployment.md).
 
@@ -94,6 +94,11 @@ class Migration(migrations.Migration):
     dependencies = [("audit", "0005_audit_team_at_newest")]
 
     operations = [
+        migrations.AddField(
+            model_name="auditevent",
+            name="read_ids",
+            field=models.JSONField(blank=True, default=list),
+        ),
         migrations.AddField(
             model_name="auditevent",
             name="chain_hash",
