@@ -197,6 +197,7 @@ class AgendaItemMoveForm(PageForm):
         max_length=AgendaItem._meta.get_field("move_reason").max_length,
         label="Reason (the team sees it)",
     )
+    identifier_override = identifier_override_field()
 
 
 class AgendaItemDiscussForm(PageForm):
@@ -242,6 +243,7 @@ class ActionItemForm(PageForm):
         to_field_name="public_id",
         widget=forms.HiddenInput,
     )
+    identifier_override = identifier_override_field()
 
     def __init__(
         self, *args: Any, members: QuerySet[User], items: QuerySet[AgendaItem], **kwargs: Any
@@ -368,3 +370,4 @@ class ObserverFlagAcknowledgeForm(PageForm):
         "happened.”",
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
     )
+    identifier_override = identifier_override_field()

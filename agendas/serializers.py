@@ -46,7 +46,13 @@ from cases.choices import TargetLevel
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
 from consultteam.reference.models import AgreementCode
-from consultteam.web.api import ApiModelSerializer, EnumField, Input, UTCDateTimeField
+from consultteam.web.api import (
+    ApiModelSerializer,
+    EnumField,
+    Input,
+    UTCDateTimeField,
+    identifier_override_field,
+)
 
 # --- Meetings -----------------------------------------------------------------------------------
 
@@ -134,12 +140,7 @@ class MeetingUpdateInput(Input):
         required=False, allow_blank=True, validators=[validate_join_link]
     )
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
-    identifier_override = serializers.CharField(
-        max_length=500,
-        required=False,
-        write_only=True,
-        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
-    )
+    identifier_override = identifier_override_field()
 
 
 class MeetingRescheduleInput(Input):
@@ -155,12 +156,7 @@ class MeetingCompleteInput(Input):
         allow_blank=True,
         help_text="The final minutes (kept as they are if left out). Locked from now on.",
     )
-    identifier_override = serializers.CharField(
-        max_length=500,
-        required=False,
-        write_only=True,
-        help_text="A reason to keep minutes the identifier check found (recorded in the audit).",
-    )
+    identifier_override = identifier_override_field()
 
 
 # --- Roles and attendance -----------------------------------------------------------------------
@@ -336,12 +332,7 @@ class AgendaItemFieldsInput(Input):
     question = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     minutes_requested = serializers.IntegerField(min_value=1, max_value=120, required=False)
     status = EnumField(ItemStatus, required=False)
-    identifier_override = serializers.CharField(
-        max_length=500,
-        required=False,
-        write_only=True,
-        help_text="A reason to keep text the identifier check found (recorded in the audit).",
-    )
+    identifier_override = identifier_override_field()
 
 
 class AgendaItemSubmitInput(AgendaItemFieldsInput):
@@ -360,6 +351,7 @@ class AgendaItemMoveInput(Input):
         min_value=1, allow_null=True, help_text="1 is first; null puts it back in computed order."
     )
     reason = serializers.CharField(max_length=TITLE_TEXT, help_text="Shown to the team.")
+    identifier_override = identifier_override_field()
 
 
 class AgendaItemDiscussInput(Input):
@@ -367,11 +359,7 @@ class AgendaItemDiscussInput(Input):
     actual_minutes = serializers.IntegerField(
         min_value=0, max_value=240, required=False, allow_null=True
     )
-    identifier_override = serializers.CharField(
-        max_length=500,
-        required=False,
-        help_text="A reason to keep text the identifier check found (recorded in the audit).",
-    )
+    identifier_override = identifier_override_field()
 
 
 # --- Action items and observer flags ------------------------------------------------------------
@@ -422,6 +410,7 @@ class ActionItemAddInput(Input):
     due_on = serializers.DateField(
         required=False, allow_null=True, help_text="A date; the next meeting if left out."
     )
+    identifier_override = identifier_override_field()
 
 
 class ActionItemUpdateInput(Input):
@@ -435,6 +424,7 @@ class ActionItemUpdateInput(Input):
     description = serializers.CharField(max_length=1000, required=False)
     owner = serializers.UUIDField(required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
+    identifier_override = identifier_override_field()
 
 
 class ActionItemFilter(QueryParams):
@@ -484,6 +474,7 @@ class ObserverFlagAcknowledgeInput(Input):
     repair_note = serializers.CharField(
         max_length=1000, help_text="How the team repaired it, in a line that names no one."
     )
+    identifier_override = identifier_override_field()
 
 
 class ObserverSummaryQuery(QueryParams):

@@ -128,6 +128,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             by=person(request),
             position=body.validated_data["position"],
             reason=body.validated_data["reason"],
+            identifier_override=body.validated_data.get("identifier_override") or None,
         )
         return Response(self._detail(item))
 
@@ -216,9 +217,12 @@ class ActionItemViewSet(viewsets.GenericViewSet[ActionItem]):
         body = ActionItemUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
+        override = changes.pop("identifier_override", None) or None
         if "owner" in changes:
             changes["owner"] = member_named(action_item.meeting, changes["owner"], "owner")
-        services.action_item_update(action=action_item, by=person(request), changes=changes)
+        services.action_item_update(
+            action=action_item, by=person(request), changes=changes, identifier_override=override
+        )
         return Response(ActionItemSerializer(self.get_queryset().get(pk=action_item.pk)).data)
 
 
@@ -253,7 +257,10 @@ class ObserverFlagViewSet(viewsets.GenericViewSet[ObserverFlag]):
         body = ObserverFlagAcknowledgeInput(data=request.data)
         body.is_valid(raise_exception=True)
         services.observer_flag_acknowledge(
-            flag=flag, by=person(request), repair_note=body.validated_data["repair_note"]
+            flag=flag,
+            by=person(request),
+            repair_note=body.validated_data["repair_note"],
+            identifier_override=body.validated_data.get("identifier_override") or None,
         )
         return Response(ObserverFlagSerializer(self.get_queryset().get(pk=flag.pk)).data)
 

@@ -432,6 +432,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
             description=data["description"],
             agenda_item=item_of(meeting, data.get("agenda_item")),
             due_on=data.get("due_on"),
+            identifier_override=data.get("identifier_override") or None,
         )
         fresh = action_items_query().get(pk=created.pk)
         return Response(ActionItemSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -174,7 +174,7 @@ def agenda_item_submit(
     return Submitted(item=item, notice=notice)
 
 
-TEXT_FIELDS = ("title", "question", "outcome")
+TEXT_FIELDS = ("title", "question", "outcome", "move_reason")
 
 
 def _check_text(
@@ -334,7 +334,12 @@ def agenda_for(meeting: Meeting, items: list[Any] | None = None) -> Agenda[Any]:
 
 @transaction.atomic
 def agenda_item_move(
-    *, item: AgendaItem, by: User, position: int | None, reason: str
+    *,
+    item: AgendaItem,
+    by: User,
+    position: int | None,
+    reason: str,
+    identifier_override: str | None = None,
 ) -> AgendaItem:
     """Put an item at ``position`` (1 is first) on its meeting's agenda, or back in its computed
     place with ``position`` None: the meeting's leader or the team leader, with a reason the
@@ -357,6 +362,8 @@ def agenda_item_move(
     item.move_reason = reason
     item.moved_at = now()
     save_valid(item, update_fields=["position_override", "move_reason", "moved_at", "updated_at"])
+    # The reason is shown to the team and kept with the agenda: checked like the item's text.
+    _check_text(item, by=by, identifier_override=identifier_override, only={"move_reason"})
     return item
 
 

@@ -77,14 +77,21 @@ def meeting_update(
 
 
 def _check_minutes(meeting: Meeting, *, by: User, identifier_override: str | None) -> None:
-    """The minutes are free text about the team's clients: the language check (remembered,
-    never blocking) and the identifier check (blocks unless a reason is given, audited)."""
+    _check_free_text(meeting, {"minutes_text": meeting.minutes_text}, by, identifier_override)
+
+
+def _check_free_text(
+    obj: Meeting | ActionItem | ObserverFlag,
+    fields: dict[str, str],
+    by: User,
+    identifier_override: str | None,
+) -> None:
+    """What the meeting records is free text about the team's clients (the minutes, an
+    action, a repair note): the language check (remembered, never blocking) and the
+    identifier check (blocks unless a reason is given, audited)."""
+    meeting = obj if isinstance(obj, Meeting) else obj.meeting
     text_gate(
-        obj=meeting,
-        team=meeting.team,
-        fields={"minutes_text": meeting.minutes_text},
-        by=by,
-        identifier_override=identifier_override,
+        obj=obj, team=meeting.team, fields=fields, by=by, identifier_override=identifier_override
     )
 
 
@@ -198,9 +205,12 @@ def action_item_add(
     description: str,
     agenda_item: AgendaItem | None = None,
     due_on: dt.date | None = None,
+    identifier_override: str | None = None,
 ) -> ActionItem:
     """Record a commitment made in the meeting, with its owner (a member of the team). It is
-    followed up at the next meeting unless it names a date. Not idempotent: each call adds one."""
+    followed up at the next meeting unless it names a date. Its description goes into the
+    minutes: checked like them (an identifier needs a reason). Not idempotent: each call adds
+    one."""
     if not can_write_minutes(by, meeting):
         raise refuse("The note-taker, the meeting's leader or the team leader records actions.")
     meeting = lock_meeting(meeting)
@@ -217,12 +227,19 @@ def action_item_add(
         due_meeting=None if due_on else next_meeting(meeting, plan=False),
     )
     save_valid(action)
+    _check_free_text(action, {"description": description}, by, identifier_override)
     meetings_changed(action.due_meeting or meeting)
     return action
 
 
 @transaction.atomic
-def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, Any]) -> ActionItem:
+def action_item_update(
+    *,
+    action: ActionItem,
+    by: User,
+    changes: Mapping[str, Any],
+    identifier_override: str | None = None,
+) -> ActionItem:
     """Mark an action done or dropped (its owner), or correct it (whoever writes the minutes).
     An action carried to a later meeting is changed there. Audited with the field names."""
     if not can_change_action_item(by, action):
@@ -243,6 +260,8 @@ def action_item_update(*, action: ActionItem, by: User, changes: Mapping[str, An
         member_of(action.meeting.team, changes["owner"].pk, "owner")
     apply_changes(action, changes, ACTION_FIELDS)
     save_valid(action, update_fields=[*changes, "updated_at"])
+    if "description" in changes:
+        _check_free_text(action, {"description": action.description}, by, identifier_override)
     meetings_changed(action.meeting, action.due_meeting)
     return action
 
@@ -278,7 +297,9 @@ def observer_flag_raise(
 
 
 @transaction.atomic
-def observer_flag_acknowledge(*, flag: ObserverFlag, by: User, repair_note: str) -> ObserverFlag:
+def observer_flag_acknowledge(
+    *, flag: ObserverFlag, by: User, repair_note: str, identifier_override: str | None = None
+) -> ObserverFlag:
     """Record that the team heard a flag, with how it was repaired (a short note in the team's
     words, which names no one): the meeting's leader or the team leader, while the meeting is
     open. Audited as an UPDATE. Safe to run twice (the last note stands)."""
@@ -295,6 +316,7 @@ def observer_flag_acknowledge(*, flag: ObserverFlag, by: User, repair_note: str)
     flag.acknowledged = True
     flag.repair_note = repair_note
     save_valid(flag, update_fields=["acknowledged", "repair_note"])
+    _check_free_text(flag, {"repair_note": repair_note}, by, identifier_override)
     return flag
 
 

@@ -294,7 +294,10 @@ def observer_flag_acknowledge(request: HttpRequest, flag_id: uuid.UUID) -> HttpR
     acknowledged = attempt(
         form,
         lambda data: services.observer_flag_acknowledge(
-            flag=flag, by=user, repair_note=data["repair_note"]
+            flag=flag,
+            by=user,
+            repair_note=data["repair_note"],
+            identifier_override=data["identifier_override"] or None,
         ),
     )
     if acknowledged.done:

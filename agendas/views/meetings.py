@@ -509,7 +509,11 @@ def agenda_item_move(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     moved = attempt(
         form,
         lambda data: services.agenda_item_move(
-            item=item, by=user, position=data["position"], reason=data["reason"]
+            item=item,
+            by=user,
+            position=data["position"],
+            reason=data["reason"],
+            identifier_override=data["identifier_override"] or None,
         ),
     )
     if moved.done:

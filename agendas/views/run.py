@@ -230,7 +230,15 @@ def action_item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
             "The note-taker, the meeting's leader or the team leader adds actions."
         )
     form = _action_form(meeting, request.POST)
-    added = attempt(form, lambda data: services.action_item_add(meeting=meeting, by=user, **data))
+    added = attempt(
+        form,
+        lambda data: services.action_item_add(
+            meeting=meeting,
+            by=user,
+            identifier_override=data.pop("identifier_override") or None,
+            **data,
+        ),
+    )
     if is_htmx(request):
         # Only the section changes, so an outcome being typed on the page is kept.
         if not added.done:

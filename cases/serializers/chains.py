@@ -36,7 +36,6 @@ from cases.serializers.fields import (
     LINK_TEXT,
     CitedCodes,
     citations_field,
-    identifier_override_field,
     intensity_field,
     text_field,
     version_field,
@@ -44,7 +43,7 @@ from cases.serializers.fields import (
 )
 from consultteam.lean import Lean
 from consultteam.queryparams import QueryParams
-from consultteam.web.api import ApiModelSerializer, EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input, identifier_override_field
 
 
 class ChainLinkSerializer(Lean, ApiModelSerializer[ChainLink]):

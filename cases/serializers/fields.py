@@ -103,20 +103,6 @@ def intensity_field() -> serializers.IntegerField:
     return serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
 
 
-def identifier_override_field() -> serializers.CharField:
-    return serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=1000,
-        write_only=True,
-        help_text=(
-            "Save text the identifier check flagged anyway, for this reason (audited; the text "
-            "itself is never put in the audit trail). Without it such text answers 400 with "
-            "the flags."
-        ),
-    )
-
-
 def version_field() -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=1, help_text="The version of the chain analysis this change was made against."

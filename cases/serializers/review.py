@@ -10,7 +10,7 @@ from rest_framework import serializers
 from cases.models import FEEDBACK_TEXT, Feedback, FeedbackKind, ReviewRequest, ReviewStatus
 from cases.serializers.cases import PersonSerializer
 from cases.serializers.fields import CitedCodes
-from consultteam.web.api import ApiModelSerializer, EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input, identifier_override_field
 
 
 class _CodesField(serializers.ListField):
@@ -50,11 +50,7 @@ class FeedbackContentInput(Input):
     suggestion = serializers.CharField(max_length=FEEDBACK_TEXT, required=False, allow_blank=True)
     assumptions = _CodesField("assumptions")
     agreements = _CodesField("agreements")
-    identifier_override = serializers.CharField(
-        max_length=500,
-        required=False,
-        help_text="Why text the identifier check flags is kept anyway (audited).",
-    )
+    identifier_override = identifier_override_field()
 
 
 class FeedbackGiveInput(_ItemInput, FeedbackContentInput):

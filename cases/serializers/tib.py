@@ -19,11 +19,10 @@ from cases.models import (
 from cases.serializers.fields import (
     CitedCodes,
     citations_field,
-    identifier_override_field,
     text_field,
 )
 from consultteam.lean import Lean
-from consultteam.web.api import ApiModelSerializer, EnumField, Input
+from consultteam.web.api import ApiModelSerializer, EnumField, Input, identifier_override_field
 
 
 class TIBEntrySerializer(Lean, ApiModelSerializer[Any]):

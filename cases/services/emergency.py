@@ -112,17 +112,18 @@ def emergency_access_review(*, access: EmergencyAccess, by: User, note: str) -> 
     access.reviewed_by = by
     access.reviewed_at = timezone.now()
     access.review_note = note.strip()
+    _no_identifiers_in(access.review_note, team_id=access.case.team_id, field="note")
     save_valid(access, update_fields=["reviewed_by", "reviewed_at", "review_note"])
     return access
 
 
-def _no_identifiers_in(reason: str, *, team_id: int) -> None:
-    """The reason is read by reviewers and stays in the record: it must describe the situation
-    without anything that could identify the client. No override here: in an emergency the
-    quickest path is to say it without the name."""
-    found = [flag for flag in check_text(reason, team_id=team_id) if flag.check == "identifier"]
+def _no_identifiers_in(text: str, *, team_id: int, field: str = "reason") -> None:
+    """The reason (and the reviewer's note) is read by others and stays in the record: it must
+    describe the situation without anything that could identify the client. No override here:
+    in an emergency the quickest path is to say it without the name."""
+    found = [flag for flag in check_text(text, team_id=team_id) if flag.check == "identifier"]
     if found:
         what = ", ".join(f"“{flag.text}”" for flag in found)
         raise ValidationError(
-            {"reason": f"Describe the situation without identifying the client (found {what})."}
+            {field: f"Describe the situation without identifying the client (found {what})."}
         )

@@ -29,6 +29,7 @@ from cases.permissions import (
 from cases.selectors import case_coded, emergency_accesses_to_review
 from consultteam.teams.models import Team
 from consultteam.web import person
+from consultteam.web.attempt import attempt
 from consultteam.web.forms import PageForm, add_service_errors
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -119,8 +120,11 @@ def emergency_review_mark(request: HttpRequest, access_id: uuid.UUID) -> HttpRes
     if not can_review_emergency_access(user, access):
         raise PermissionDenied("A second person reviews an emergency access, never its opener.")
     form = ReviewNoteForm(request.POST)
-    if not form.is_valid():
+    reviewed = attempt(
+        form,
+        lambda data: services.emergency_access_review(access=access, by=user, note=data["note"]),
+    )
+    if not reviewed.done:
         return _review_list(request, failed=access, form=form)
-    services.emergency_access_review(access=access, by=user, note=form.cleaned_data["note"])
     messages.success(request, "Marked reviewed.")
     return redirect("emergency-review")

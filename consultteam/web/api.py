@@ -104,6 +104,22 @@ class Input(serializers.Serializer[dict[str, Any]]):
         return validated
 
 
+def identifier_override_field() -> serializers.CharField:
+    """The reason for saving free text the identifier check flagged, on every body that carries
+    such text (it is not a field of the record: take it out before saving)."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        write_only=True,
+        help_text=(
+            "Save text the identifier check flagged anyway, for this reason (audited; the text "
+            "itself is never put in the audit trail). Without it such text answers 400 with "
+            "the flags."
+        ),
+    )
+
+
 def invalid(field: str, message: str) -> serializers.ValidationError:
     """A 400 that says what is wrong with one field of the body."""
     return serializers.ValidationError({field: [message]})
