@@ -84,7 +84,9 @@ def _new_chain(world: SimpleNamespace, text: str, override: str | None) -> Any:
 def _link(**texts: str) -> Writer:
     def write(world: SimpleNamespace, text: str, override: str | None) -> Any:
         chain = ChainAnalysis.objects.get(pk=world.tara_chain_draft.pk)
-        fields = {name: text if value == "" else value for name, value in texts.items()}
+        fields: dict[str, Any] = {
+            name: text if value == "" else value for name, value in texts.items()
+        }
         return clinical.chain_link_add(
             chain=chain,
             by=world.tara,
@@ -136,7 +138,7 @@ def _feedback(field: str) -> Writer:
 
 def _item(field: str) -> Writer:
     def write(world: SimpleNamespace, text: str, override: str | None) -> Any:
-        texts = {"title": "Calls after hours", field: text}
+        texts: dict[str, Any] = {"title": "Calls after hours", field: text}
         return meetings.agenda_item_submit(
             meeting=_meeting(world), by=world.tara, identifier_override=override, **texts
         ).item
