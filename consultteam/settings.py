@@ -162,6 +162,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First: counts failed sign-ins and refuses a locked-out attempt before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses every attempt from an address that failed too often across accounts.
+    "consultteam.accounts.lockout.AddressCeiling",
     "django.contrib.auth.backends.ModelBackend",
     # Per-object exceptions (a co-therapist on one case, an outside reviewer of one analysis),
     # read from direct foreign-key tables; see consultteam/access.py.
@@ -176,6 +178,9 @@ AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # Axes reads a float as hours.
 AXES_COOLOFF_TIME = env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Spraying: this many failures from one address within the cool-off, whatever emails were
+# tried, refuse every sign-in from it (form and API alike) until they age out.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.integer("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 # Sign-ins and sign-outs are in the audit trail; axes need not keep a second log of them.
 AXES_DISABLE_ACCESS_LOG = True

@@ -73,8 +73,8 @@ class SignInLockedOut(DomainError):
 
     status = 429
 
-    def __init__(self) -> None:
-        super().__init__(lockout_message())
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(lockout_message(request))
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def password_sign_in(*, request: HttpRequest, email: str, password: str) -> User
     user = authenticate(request, username=email, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise SignInLockedOut
+            raise SignInLockedOut(request)
         raise SignInRefused
     assert isinstance(user, User)
     # The page gets this from AXES_RESET_ON_SUCCESS on `user_logged_in`; the API sends no such
