@@ -24,6 +24,8 @@ app.conf.beat_schedule = {
         "schedule": float(settings.REMINDER_SWEEP_SECONDS),
         "options": {"expires": float(settings.REMINDER_SWEEP_SECONDS)},
     },
+    # Kept answers of once-keys may hold clinical text: none outlives its key by an hour.
+    "once-keys-expire": {"task": "consultteam.once_keys_expire", "schedule": 3600.0},
 }
 
 

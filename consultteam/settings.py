@@ -98,6 +98,9 @@ MIDDLEWARE = [
     # After the session limits (an expired session is anonymous by then): holds a person who
     # owes a second factor, or must enrol one, to the two-factor pages.
     "consultteam.accounts.middleware.TwoFactorRequiredMiddleware",
+    # A write sent twice (a double click, a retried API call with an Idempotency-Key) takes
+    # effect once; the second gets the first answer (consultteam/accounts/once.py).
+    "consultteam.accounts.once.OnceMiddleware",
     # The person's own time zone for their pages (their setting); UTC otherwise.
     "consultteam.accounts.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -317,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "consultteam.web.schema.idempotency_key_on_posts",
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ NOT_CLIENT_TEXT = {
     "accounts.User": "the person signing in: their own email, name and zone",
     "accounts.ApiToken": "the name of one's own device",
     "accounts.UserSession": "written by the browser and the server",
+    "accounts.OnceKey": "written by the service: hashes and the answer it gave",
     "teams.Team": "the team's name, set by an administrator",
     "reference.Agreement": "the team agreements, reference text shipped with the product",
     "reference.Assumption": "the DBT assumptions, reference text shipped with the product",

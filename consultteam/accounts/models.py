@@ -230,3 +230,34 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code of user {self.user_id}"
+
+
+class OnceKey(models.Model):
+    """A write that must take effect once, and the answer it got (consultteam/accounts/once.py).
+
+    An API call names itself with an `Idempotency-Key` header; a page's form post is named by
+    what it sent (its path and body, which carries the form's one-time CSRF value). A second
+    request with the same name, from the same person, gets the first answer again instead of
+    doing the write twice. Kept a day for API keys and minutes for pages, then deleted: the
+    stored answer may hold clinical text.
+    """
+
+    # Who asked: "user:<id>" for a session, "token:<hash>" for an API token.
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=64)
+    # The request's method, path and body, hashed: a key reused for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # Empty while the first request is still being answered.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="once_key_unique")]
+        indexes = [models.Index(fields=["expires_at"], name="once_key_expiry")]
+
+    def __str__(self) -> str:
+        return f"Once-key {self.key[:8]}… of {self.scope}"

@@ -24,3 +24,13 @@ def test_docs_page_uses_no_inline_script(client):
     html = response.content.decode()
     assert "<script>" not in html
     assert "swagger-ui" in html
+
+
+def test_every_post_documents_the_idempotency_key(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    posts = [ops["post"] for ops in schema["paths"].values() if "post" in ops]
+    assert len(posts) > 10
+    for post in posts:
+        names = [parameter["name"] for parameter in post.get("parameters", [])]
+        assert "Idempotency-Key" in names, post["operationId"]
+        assert {"409", "422"} <= set(post["responses"]), post["operationId"]
