@@ -50,6 +50,7 @@ from consultteam.web.api import (
     ApiModelSerializer,
     EnumField,
     Input,
+    LinkOrNoneField,
     UTCDateTimeField,
     identifier_override_field,
 )
@@ -136,9 +137,7 @@ class MeetingUpdateInput(Input):
     )
     minutes_text = serializers.CharField(max_length=MINUTES_TEXT, required=False, allow_blank=True)
     location_kind = EnumField(LocationKind, required=False)
-    join_link = serializers.URLField(
-        required=False, allow_blank=True, validators=[validate_join_link]
-    )
+    join_link = LinkOrNoneField(required=False, allow_blank=True, validators=[validate_join_link])
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
     identifier_override = identifier_override_field()
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found, server_error
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -50,3 +52,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             status=status.HTTP_409_CONFLICT,
         )
     return exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for an address no route matches: JSON under /api/ (what an API client reads, and
+    what the schema documents), the page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error_answer(request: HttpRequest) -> HttpResponse:
+    """500, in JSON under /api/ and as the page elsewhere. Never any detail of the error."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
+    return server_error(request)

@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "consultteam.web.schema.idempotency_key_on_posts",
+        "consultteam.web.schema.error_answers",
     ],
 }
 

@@ -52,3 +52,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an unknown address or a crash answers JSON, as the schema documents.
+handler404 = "consultteam.errors.not_found"
+handler500 = "consultteam.errors.server_error_answer"

@@ -317,8 +317,10 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         ordered = sorted(roles, key=lambda assignment: assignment.role)
         return Response(RoleAssignmentSerializer(ordered, many=True).data)
 
+    # These three answer the meeting's whole list, never a page: no pagination, in the schema
+    # as in the answer.
     @extend_schema(responses={200: RoleAssignmentSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def roles(self, request: Request, meeting_id: str) -> Response:
         """Who holds which role at this meeting, and how they came to hold it."""
         return self._roles(self.get_object())
@@ -376,7 +378,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
         return Response(AttendanceSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: AttendanceSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attendance(self, request: Request, meeting_id: str) -> Response:
         """Who sent notice of absence, and who came."""
         return self._attendance(self.get_object())
@@ -406,7 +408,13 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     # --- Action items and flags ----------------------------------------------------------------
 
     @extend_schema(responses={200: ActionItemSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="action-items", url_name="action-items")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="action-items",
+        url_name="action-items",
+        pagination_class=None,
+    )
     def action_items(self, request: Request, meeting_id: str) -> Response:
         """The meeting's action items: those made here and the follow-ups carried in."""
         meeting = self.get_object()

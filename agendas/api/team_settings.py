@@ -22,7 +22,7 @@ from consultteam.access import ActionRules
 from consultteam.accounts.models import User
 from consultteam.teams.models import Team
 from consultteam.teams.permissions import can_view_team
-from consultteam.web.api import EnumField, Input
+from consultteam.web.api import EnumField, Input, LinkOrNoneField
 from consultteam.web.rules import checked_by_service, seen_through_lookup
 
 TEAM_ID = OpenApiParameter(
@@ -36,7 +36,7 @@ class MeetingSettingsSerializer(serializers.Serializer[TeamMeetingSettings]):
         help_text="The meeting roles that go round the members in turn, in the roles' order.",
     )
     location_kind = EnumField(LocationKind)
-    join_link = serializers.URLField(
+    join_link = LinkOrNoneField(
         allow_blank=True,
         validators=[validate_join_link],
         help_text="For video and hybrid meetings (required for them): an https link.",

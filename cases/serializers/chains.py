@@ -49,6 +49,9 @@ from consultteam.web.api import ApiModelSerializer, EnumField, Input, identifier
 class ChainLinkSerializer(Lean, ApiModelSerializer[ChainLink]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = EnumField(LinkKind, read_only=True)
+    # Left open ("") on a link that is not a solution, or a solution that is not a skill.
+    solution_type = EnumField(SolutionType, read_only=True, allow_blank=True)
+    skill_module = EnumField(SkillModule, read_only=True, allow_blank=True)
 
     class Meta:
         model = ChainLink

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from consultteam.web import person
@@ -52,6 +52,30 @@ class UTCDateTimeField(serializers.DateTimeField):
         super().__init__(**options)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+        "example": "09:00:00",
+        "description": "A wall-clock time, in the team's own time zone (no offset).",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day with no offset (when a team meets, in its zone). OpenAPI's format "time"
+    requires an offset, which such a time has not: the schema gives its pattern instead."""
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}],
+        "description": "An https address, or empty for none.",
+    }
+)
+class LinkOrNoneField(serializers.URLField):
+    """A link that may be empty (a meeting's video link): "" is no URI, so the schema says
+    either."""
+
+
 _M = TypeVar("_M", bound=models.Model)
 
 
@@ -61,6 +85,8 @@ class ApiModelSerializer(serializers.ModelSerializer[_M]):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UTCDateTimeField,
+        models.TimeField: LocalTimeField,
+        models.URLField: LinkOrNoneField,
     }
 
 
@@ -79,15 +105,17 @@ class EnumFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyp
     target_class = EnumField
 
     def get_name(self) -> str:
-        return f"{self.target.vocabulary.__name__}Enum"
+        blank = "OrNone" if self.target.allow_blank else ""
+        return f"{self.target.vocabulary.__name__}{blank}Enum"
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         vocabulary = self.target.vocabulary
-        return {
-            "type": "string",
-            "enum": list(vocabulary.values),
-            "description": "\n".join(f"* `{code}` - {label}" for code, label in vocabulary.choices),
-        }
+        codes = list(vocabulary.values)
+        lines = [f"* `{code}` - {label}" for code, label in vocabulary.choices]
+        if self.target.allow_blank:  # a choice the record may leave open: "" is none
+            codes.append("")
+            lines.append("* `` (empty) - none")
+        return {"type": "string", "enum": codes, "description": "\n".join(lines)}
 
 
 class Input(serializers.Serializer[dict[str, Any]]):
