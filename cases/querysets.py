@@ -55,15 +55,15 @@ def co_treated_case_ids(person: int) -> models.QuerySet[Any, Any]:
     )
 
 
-def co_therapist_ids(case_id: int) -> models.QuerySet[Any, Any]:
-    """Ids of the people who are co-therapists of the case: granted it directly, or members
-    of a group granted it, while on a team and not having left the case's (the same definition
-    as `co_treated_case_ids`, seen from the case)."""
+def co_therapist_ids(case_id: int) -> list[int]:
+    """Ids of the people who are co-therapists of the case: of those granted it (directly or
+    through a group), the ones `co_treated_case_ids` counts, so the rule that a grant ends
+    with its holder's membership is written once. One query for the people granted it, and
+    one for each of them (a case has one or two)."""
     from django.contrib.auth.models import Group
 
     from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
     from consultteam.accounts.models import User
-    from consultteam.teams.models import Membership
 
     directly = CaseUserObjectPermission.objects.filter(
         content_object_id=case_id, permission__codename=CO_THERAPIST_GRANT
@@ -74,16 +74,12 @@ def co_therapist_ids(case_id: int) -> models.QuerySet[Any, Any]:
     via_groups = User.objects.filter(
         groups__in=Group.objects.filter(pk__in=groups).values("pk")
     ).values("pk")
-    on_a_team = Membership.objects.filter(is_active=True).values("user_id")
-    left_the_case_team = Membership.objects.filter(
-        is_active=False, team_id__in=Case.objects.filter(pk=case_id).values("team_id")
-    ).values("user_id")
-    return (
-        User.objects.filter(pk__in=access.union_of(directly, via_groups))
-        .filter(pk__in=on_a_team)
-        .exclude(pk__in=left_the_case_team)
-        .values("pk")
-    )
+    granted = User.objects.filter(pk__in=access.union_of(directly, via_groups))
+    return [
+        person
+        for person in granted.order_by("pk").values_list("pk", flat=True)
+        if Case.objects.filter(pk=case_id, pk__in=co_treated_case_ids(person)).exists()
+    ]
 
 
 def _case_grant_parts(person: int) -> list[models.QuerySet[Any, Any]]:
