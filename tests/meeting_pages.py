@@ -22,6 +22,18 @@ from agendas.choices import MeetingRole
 from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag, RoleAssignment
 from consultteam.teams.models import Team
 
+# An item as a therapist brings it on the page's form.
+ITEM_FORM = {
+    "title": "Calls to the on-call line after 10 pm",
+    "section": "CONSULTATION",
+    "item_type": "CLIENT_TIB",
+    "target_level": "THERAPY_INTERFERING",
+    "urgency": "SINCE_LAST_MEETING",
+    "help_wanted": "ASSESSMENT",
+    "question": "Nine calls after 10 pm this week; I want help assessing what the calls do.",
+    "minutes_requested": "15",
+}
+
 
 @pytest.fixture
 def meetings(world: SimpleNamespace) -> SimpleNamespace:

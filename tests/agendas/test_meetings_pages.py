@@ -25,24 +25,12 @@ from agendas.models import ActionItem, AgendaItem, Meeting, ObserverFlag
 from consultteam.audit.models import Action, AuditEvent
 from tests.clients import signed_in
 from tests.meeting_makers import submit
-from tests.meeting_pages import _flash, _holder, _url, meetings
+from tests.meeting_pages import ITEM_FORM, _flash, _holder, _url, meetings
 from tests.page_html import page_text
 
 pytestmark = pytest.mark.django_db
 
 __all__ = ["meetings"]  # the fixture, imported for pytest to find
-
-
-ITEM_FORM = {
-    "title": "Calls to the on-call line after 10 pm",
-    "section": "CONSULTATION",
-    "item_type": "CLIENT_TIB",
-    "target_level": "THERAPY_INTERFERING",
-    "urgency": "SINCE_LAST_MEETING",
-    "help_wanted": "ASSESSMENT",
-    "question": "Nine calls after 10 pm this week; I want help assessing what the calls do.",
-    "minutes_requested": "15",
-}
 
 
 # --- Who sees the pages --------------------------------------------------------------------------

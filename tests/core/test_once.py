@@ -20,18 +20,9 @@ from consultteam.accounts.once import once_keys_expire
 from consultteam.accounts.services import api_token_issue
 from tests.conftest import requires_postgres
 from tests.meeting_makers import upcoming
+from tests.meeting_pages import ITEM_FORM
 
 TIBS = "/api/v1/tib-entries/"
-ITEM = {
-    "title": "Calls to the on-call line after 10 pm",
-    "section": "CONSULTATION",
-    "item_type": "CLIENT_TIB",
-    "target_level": "THERAPY_INTERFERING",
-    "urgency": "SINCE_LAST_MEETING",
-    "help_wanted": "ASSESSMENT",
-    "question": "Nine calls after 10 pm this week; I want help assessing what the calls do.",
-    "minutes_requested": "15",
-}
 
 
 def _tib(world: Any, description: str = "Diary card left blank again this week.") -> dict[str, str]:
@@ -172,11 +163,11 @@ def test_a_form_sent_three_times_makes_one_item(world):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(world.tara)
     url = f"/meetings/{meeting.public_id}/items/new/"
-    sent = {**ITEM, "csrfmiddlewaretoken": _csrf_of(browser.get(url).content.decode())}
+    sent = {**ITEM_FORM, "csrfmiddlewaretoken": _csrf_of(browser.get(url).content.decode())}
 
     answers = [browser.post(url, sent) for _ in range(3)]
 
-    assert AgendaItem.objects.filter(meeting=meeting, title=ITEM["title"]).count() == 1
+    assert AgendaItem.objects.filter(meeting=meeting, title=ITEM_FORM["title"]).count() == 1
     assert [answer.status_code for answer in answers] == [302, 302, 302]
     assert len({answer["Location"] for answer in answers}) == 1
 
@@ -191,8 +182,8 @@ def test_the_same_fields_from_a_new_form_are_a_new_item(world):
     url = f"/meetings/{meeting.public_id}/items/new/"
     first_form, second_form = (_csrf_of(browser.get(url).content.decode()) for _ in range(2))
 
-    browser.post(url, {**ITEM, "csrfmiddlewaretoken": first_form})
-    browser.post(url, {**ITEM, "csrfmiddlewaretoken": second_form})
+    browser.post(url, {**ITEM_FORM, "csrfmiddlewaretoken": first_form})
+    browser.post(url, {**ITEM_FORM, "csrfmiddlewaretoken": second_form})
 
     assert first_form != second_form
-    assert AgendaItem.objects.filter(meeting=meeting, title=ITEM["title"]).count() == 2
+    assert AgendaItem.objects.filter(meeting=meeting, title=ITEM_FORM["title"]).count() == 2
