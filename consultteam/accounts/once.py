@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils import timezone
@@ -99,11 +100,9 @@ def claim(request: HttpRequest) -> Claim | HttpResponse | None:
     else:
         key, lifetime = fingerprint, PAGE_LIFETIME
     now = timezone.now()
+    # An expired key is free again, and so is one whose first request never settled.
     OnceKey.objects.filter(scope=scope, key=key).filter(
-        expires_at__lte=now
-    ).delete()  # an expired key is free again
-    OnceKey.objects.filter(
-        scope=scope, key=key, status__isnull=True, created_at__lte=now - ABANDONED_AFTER
+        Q(expires_at__lte=now) | Q(status__isnull=True, created_at__lte=now - ABANDONED_AFTER)
     ).delete()
     try:
         with transaction.atomic():

@@ -145,3 +145,15 @@ def test_concurrent_requests_chain_one_after_another():
     assert seqs == list(range(1, len(seqs) + 1))
     assert len(seqs) >= 60
     assert verify().intact
+
+
+@pytest.mark.parametrize("role", ["consultteam", "postgres"])
+def test_migrate_refuses_to_hand_the_service_a_role_that_could_undo_it(db, role):
+    """The owner (this test database's) or a superuser as DATABASE_RUNTIME_ROLE: refused with
+    a message, before any grant."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from consultteam.database_roles import grant_runtime_role
+
+    with pytest.raises(ImproperlyConfigured, match="owns nothing"):
+        grant_runtime_role(connection, role)
