@@ -215,7 +215,7 @@ def hot_paths(s: Subjects, keys: dict[str, str]) -> list[Path_]:
             f"/api/v1/{agenda}",
             f"/api/bench/stock/{agenda}",
             keys["therapist"],
-            lambda cur: floor.agenda(cur, s.meeting.public_id),
+            lambda cur: floor.agenda(cur, s.meeting.public_id, s.therapist.pk),
         ),
         Path_(
             "caseload",

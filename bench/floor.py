@@ -71,12 +71,14 @@ SELECT public_id AS id, position, kind, description, intensity, solution_type, s
        replacement_behavior
 FROM cases_chainlink WHERE chain_id = %s ORDER BY position
 """
-# A detail read of a clinical record is audited: the floor writes the same line and commits it.
+# A read of clinical text is audited: the floor writes the same line and commits it (the
+# database's trigger stamps and chains it, as for the API's).
 AUDIT_VIEW = """
 INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, team_id, fields,
-                              request_id, ip, emergency_access)
-VALUES (now(), %s, 'VIEW', 'cases.chainanalysis', %s, %s, '[]', %s, '127.0.0.1', '')
+                              request_id, ip, emergency_access, read_ids)
+VALUES (now(), %s, 'VIEW', %s, %s, %s, %s, %s, '127.0.0.1', '', '[]')
 """
+MEETING = "SELECT team_id FROM agendas_meeting WHERE public_id = %s"
 CHAIN_CONSEQUENCES = """
 SELECT public_id AS id, description, timing, locus
 FROM cases_chainconsequence WHERE chain_id = %s ORDER BY id
@@ -134,12 +136,24 @@ def chain(cursor: Any, chain_public_id: Any, reader_id: int) -> bytes:
     team = found.pop("team_pk")
     found["links"] = _rows(cursor, CHAIN_LINKS, [pk])
     found["consequences"] = _rows(cursor, CHAIN_CONSEQUENCES, [pk])
-    cursor.execute(AUDIT_VIEW, [reader_id, str(chain_public_id), team, uuid.uuid4().hex])
+    _audit_view(cursor, reader_id, "cases.chainanalysis", chain_public_id, team, [])
     return orjson.dumps(found)
 
 
-def agenda(cursor: Any, meeting_public_id: Any) -> bytes:
-    return orjson.dumps({"items": _rows(cursor, AGENDA, [meeting_public_id])})
+def agenda(cursor: Any, meeting_public_id: Any, reader_id: int) -> bytes:
+    """The meeting's items, and the audit line of the read (the agenda), committed."""
+    cursor.execute(MEETING, [meeting_public_id])
+    (team,) = cursor.fetchone()
+    items = _rows(cursor, AGENDA, [meeting_public_id])
+    _audit_view(cursor, reader_id, "agendas.meeting", meeting_public_id, team, ["agenda"])
+    return orjson.dumps({"items": items})
+
+
+def _audit_view(
+    cursor: Any, reader_id: int, kind: str, public_id: Any, team: int, parts: list[str]
+) -> None:
+    row = [reader_id, kind, str(public_id), team, orjson.dumps(parts).decode(), uuid.uuid4().hex]
+    cursor.execute(AUDIT_VIEW, row)
 
 
 def audit(cursor: Any, team_id: int, since: dt.date, until: dt.date) -> bytes:

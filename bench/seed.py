@@ -576,7 +576,7 @@ def seed(counts: Counts, rng: random.Random, started: float) -> None:
                 rng.choice(object_types), str(u()),
                 '["status"]' if action == Action.UPDATE else "[]",
                 uuid.UUID(int=rng.getrandbits(128)).hex, "127.0.0.1",
-                rng.choice(members(team)), team, "",
+                rng.choice(members(team)), team, "", "[]",
             )  # fmt: skip
 
     # A history spread over the span: as its owner, with the trail's maintenance switch, so the
@@ -587,7 +587,7 @@ def seed(counts: Counts, rng: random.Random, started: float) -> None:
         "audit_auditevent",
         [
             "id", "at", "action", "object_type", "object_id", "fields", "request_id", "ip",
-            "actor_id", "team_id", "emergency_access",
+            "actor_id", "team_id", "emergency_access", "read_ids",
         ],
         audit_rows(),
     )  # fmt: skip

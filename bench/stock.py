@@ -4,8 +4,8 @@ mounted by bench/http_urls.py under /api/bench/stock/, never by the product).
 
 Each twin answers the same rows with the same fields as the product's endpoint, authenticated
 and permitted by the product's own defaults (token, second factor, `IsAuthenticated`), with the
-select_related / prefetch_related a careful team would add, and the same audit line on a
-detail read. What it does not have is the product's own speed-ups: lean serializers, compiled
+select_related / prefetch_related a careful team would add, and the same audit line on a read
+of clinical text. What it does not have is the product's own speed-ups: lean serializers, compiled
 reads, citations as plain lists, the audit trail's key lookup.
 """
 
@@ -234,6 +234,7 @@ class StockAgenda(generics.GenericAPIView[Meeting]):
             key=agenda_services.agenda.order_key,
         )
         context = {"positions": positions}
+        audit_record(action=Action.VIEW, obj=meeting, team=meeting.team, fields=["agenda"])
         return Response(
             {
                 "meeting": str(meeting.public_id),
