@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -43,16 +44,7 @@ def audit_list_read(
     ids = [str(public_id) for public_id in public_ids]
     if not ids:
         return None
-    ctx = context.current()
-    return AuditEvent.objects.create(
-        actor_id=ctx.actor,
-        action=Action.VIEW,
-        object_type=model._meta.label_lower,
-        team_id=team.pk if isinstance(team, Team) else team,
-        read_ids=ids,
-        request_id=ctx.request_id,
-        ip=ctx.ip,
-    )
+    return _append(action=Action.VIEW, object_type=model._meta.label_lower, team=team, read_ids=ids)
 
 
 def audit_record(
@@ -69,15 +61,27 @@ def audit_record(
     the actor reads the record through, when that is their only way to it. Runs in the caller's
     transaction, so a change that rolls back leaves no event behind. Not idempotent: every call
     appends a row."""
+    return _append(
+        action=action,
+        actor_id=actor_id,
+        object_type=object_type_of(obj) if obj is not None else "",
+        object_id=public_id_of(obj) if obj is not None else "",
+        team=team,
+        fields=sorted(fields),
+        emergency_access=emergency_access,
+    )
+
+
+def _append(
+    *, action: Action, team: Team | int | None, actor_id: int | None = None, **event: Any
+) -> AuditEvent:
+    """The one INSERT into the trail: who and where from the audit context."""
     ctx = context.current()
     return AuditEvent.objects.create(
         actor_id=actor_id if actor_id is not None else ctx.actor,
         action=action,
-        object_type=object_type_of(obj) if obj is not None else "",
-        object_id=public_id_of(obj) if obj is not None else "",
         team_id=team.pk if isinstance(team, Team) else team,
-        fields=sorted(fields),
         request_id=ctx.request_id,
         ip=ctx.ip,
-        emergency_access=emergency_access,
+        **event,
     )
