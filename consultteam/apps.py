@@ -28,3 +28,11 @@ class ConsultTeamConfig(AppConfig):
             sender=apps.get_app_config("audit"),
             dispatch_uid="consultteam.grant_runtime_role",
         )
+        # A request's id is set as Django starts serving it and cleared once the answer is
+        # sent, so even Django's own lines outside the middleware chain carry it.
+        from django.core.signals import request_finished, request_started
+
+        from consultteam.request_ids import request_begins, request_ends
+
+        request_started.connect(request_begins, dispatch_uid="consultteam.request_id_begins")
+        request_finished.connect(request_ends, dispatch_uid="consultteam.request_id_ends")

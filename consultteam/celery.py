@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
 from django.conf import settings
 
+from consultteam import task_ids
 from consultteam.broker import use_atomic_filesystem_transport
+from consultteam.logs import celery_setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consultteam.settings")
 use_atomic_filesystem_transport()
@@ -16,22 +18,13 @@ use_atomic_filesystem_transport()
 app = Celery("consultteam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Beat's only job: the reminder sweep. A sweep that waited longer than one interval is dropped,
-# since the next one does the same work.
-app.conf.beat_schedule = {
-    "reminders-sweep": {
-        "task": "reminders.sweep",
-        "schedule": float(settings.REMINDER_SWEEP_SECONDS),
-        "options": {"expires": float(settings.REMINDER_SWEEP_SECONDS)},
-    },
-    # Kept answers of once-keys may hold clinical text: none outlives its key by an hour.
-    "once-keys-expire": {"task": "consultteam.once_keys_expire", "schedule": 3600.0},
-}
+# Beat's schedule is in settings (CELERY_BEAT_SCHEDULE): importing this module reads no setting,
+# so `manage.py makemigrations` can run before a secret is given (consultteam/manage.py).
 
 
 def ensure_broker_folders() -> None:
     """Create the embedded broker's folders; the filesystem transport expects them to exist."""
-    if settings.REDIS_URL:
+    if settings.BROKER_URL:
         return
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
@@ -42,3 +35,9 @@ def ensure_broker_folders() -> None:
 @app.on_after_configure.connect
 def _prepare_broker(**_: object) -> None:
     ensure_broker_folders()
+
+
+# The worker and beat log in our format (plain or JSON, with the request id), and a task runs
+# under the request id of whoever enqueued it (consultteam/task_ids.py).
+signals.setup_logging.connect(celery_setup_logging, weak=False)
+task_ids.connect()

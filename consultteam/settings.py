@@ -8,19 +8,28 @@ the filesystem, both under DATA_DIR, so a laptop needs no server.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from consultteam import env
+from consultteam import env, error_reporting
+from consultteam.logs import logging_config
+from consultteam.version import VERSION
 
 # Lets classes be written as ModelAdmin[Team] for the type checker without failing at run time.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.string("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+# The site's templates and static files: at the top of a source tree (manage.py, an editable
+# install), inside the package once installed from the wheel (setup.py maps them there), so an
+# installed service needs no source tree. The package's copy is looked for first: a stray
+# `templates` folder in site-packages is no source tree.
+_SHIPPED_SITE = Path(__file__).resolve().parent / "site"
+SITE_DIR = _SHIPPED_SITE if _SHIPPED_SITE.is_dir() else BASE_DIR
 
 DEBUG = env.boolean("DEBUG", False)
 
@@ -51,6 +60,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front (addresses and CIDR networks): only a request from one of them
+# has its X-Forwarded-For and X-Forwarded-Proto believed (consultteam/client_address.py).
+TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +84,7 @@ INSTALLED_APPS = [
     "consultteam.teams",
     "consultteam.reference",
     "consultteam.audit",
+    "consultteam.health",
     "consultteam.textcheck",
     "cases",
     "agendas",
@@ -80,6 +93,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before everything: the request id every log line of the request carries, then the access
+    # line and metrics, timing all that follows (consultteam/request_ids.py, observe.py).
+    "consultteam.request_ids.RequestIdMiddleware",
+    "consultteam.observe.ObserveRequestsMiddleware",
+    # Answers a load balancer's probe of /healthz whatever its Host and scheme: before host
+    # validation, the SSL redirect and sessions (consultteam/health/middleware.py).
+    "consultteam.health.middleware.HealthzMiddleware",
+    # Before anything reads them: forwarded headers count only from TRUSTED_PROXIES.
+    "consultteam.client_address.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "consultteam.security.NoStoreMiddleware",
@@ -114,7 +136,7 @@ WSGI_APPLICATION = "consultteam.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -122,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.navigation",
+                "consultteam.context_processors.version",
             ],
         },
     },
@@ -191,8 +214,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "consultteam.accounts.lockout.attempted_email"
 AXES_LOCKOUT_CALLABLE = "consultteam.accounts.lockout.lockout_response"
-# The same client address as the audit trail: the peer, never X-Forwarded-For.
-AXES_CLIENT_IP_CALLABLE = "consultteam.audit.middleware.client_ip"
+# The same client address as the audit trail: the peer, or the client a trusted proxy names.
+AXES_CLIENT_IP_CALLABLE = "consultteam.client_address.client_ip"
 # Sessions end after this long without a request, and after this long in all.
 SESSION_IDLE_MINUTES = env.integer("SESSION_IDLE_MINUTES", 15, minimum=1)
 SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 12, minimum=1)
@@ -237,8 +260,10 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic's output. The image sets it to a folder inside the image, so an upgrade serves
+# the new release's files, never a data volume's old ones; locally it sits under DATA_DIR.
+STATIC_ROOT = Path(env.optional("STATIC_ROOT") or DATA_DIR / "static").resolve()
+STATICFILES_DIRS = [SITE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,7 +274,8 @@ STORAGES = {
 }
 
 # --- Security ---------------------------------------------------------------------------------
-# Behind a TLS-terminating proxy set SECURE_COOKIES=true and SECURE_PROXY_SSL_HEADER is trusted.
+# Behind a TLS-terminating proxy set SECURE_COOKIES=true: X-Forwarded-Proto is then believed,
+# from TRUSTED_PROXIES only (the header is dropped from anyone else, consultteam/client_address.py).
 SECURE_COOKIES = env.boolean("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -257,7 +283,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", False)
-# Health probes come from inside the network over plain HTTP.
+# Health probes come from inside the network over plain HTTP (and are answered before this).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_COOKIES else None
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
@@ -328,16 +354,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -----------------------------------------------------------------------------------
+# REDIS_URL: the shared cache, Celery's results and, unless BROKER_URL names another, its
+# broker. BROKER_URL: a broker of its own (Redis over TLS, Redis through Sentinel, RabbitMQ).
 REDIS_URL = env.redis_url("REDIS_URL")
+BROKER_URL = env.broker_url("BROKER_URL") or REDIS_URL
+BROKER_SENTINEL_MASTER = env.optional("BROKER_SENTINEL_MASTER")
 BROKER_DIR = DATA_DIR / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    # An unacknowledged task comes back after this long. Tasks here are short, and reminders
-    # live as rows, so ten minutes is plenty and never lets a task run twice in practice.
-    _visibility = {"visibility_timeout": 600}
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = dict(_visibility)
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS: dict[str, object] = dict(_visibility)
+if BROKER_URL:
+    CELERY_BROKER_URL = BROKER_URL
+    # An unacknowledged task comes back after this long (Redis and Sentinel; RabbitMQ returns
+    # it when the worker's connection drops). Tasks here are short, and reminders live as rows,
+    # so ten minutes is plenty and never lets a task run twice in practice.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 600}
+    if BROKER_URL.startswith("sentinel://"):
+        if not BROKER_SENTINEL_MASTER:
+            raise ImproperlyConfigured(
+                "BROKER_URL names Sentinel: set BROKER_SENTINEL_MASTER to the master's name."
+            )
+        CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = BROKER_SENTINEL_MASTER
+    # Results (kept only for tasks that ask, such as the health ping) go to Redis when there is
+    # one, else back over the broker's own connection (RabbitMQ).
+    CELERY_RESULT_BACKEND = REDIS_URL or "rpc://"
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 600}
 else:
     # The embedded broker: kombu's filesystem transport (see bench/broker.py for the measurement
     # that chose it over the SQLAlchemy transport). Messages are files; delivered ones are removed.
@@ -360,8 +398,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Celery's file-backed scheduler that also records beat's heartbeat (consultteam/health/beat.py).
+CELERY_BEAT_SCHEDULER = "consultteam.health.beat:HeartbeatScheduler"
+# Beat records its heartbeat and sends the worker's heartbeat task this often; /healthz and
+# `manage.py health` call a heartbeat older than HEARTBEAT_STALE_SECONDS down.
+HEARTBEAT_SECONDS = env.integer("HEARTBEAT_SECONDS", 30, minimum=1)
+HEARTBEAT_STALE_SECONDS = env.integer("HEARTBEAT_STALE_SECONDS", 180, minimum=1)
+if HEARTBEAT_STALE_SECONDS < 2 * HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "HEARTBEAT_STALE_SECONDS must be at least twice HEARTBEAT_SECONDS, or a process that "
+        "is alive would be reported down between two heartbeats."
+    )
 CELERY_TIMEZONE = "UTC"
+
+# --- Cache -----------------------------------------------------------------------------------
+# With Redis, one cache for every process: rate limits count each person once whatever process
+# answers, and a language rule's edit reaches every process at once (textcheck/engine.py).
+# Without it, each process keeps its own (the embedded default: one machine, few processes).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "consultteam",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Reminders and mail ------------------------------------------------------------------------
 # Links in reminders point here (no trailing slash needed).
@@ -375,6 +438,24 @@ REMINDER_MAX_ATTEMPTS = env.integer("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 # The first retry waits this long; each next one twice as long, at most an hour.
 REMINDER_RETRY_SECONDS = env.integer("REMINDER_RETRY_SECONDS", 60, minimum=1)
 REMINDER_BATCH_SIZE = env.integer("REMINDER_BATCH_SIZE", 100, minimum=1)
+# Beat's schedule. A sweep that waited longer than one interval is dropped, since the next one
+# does the same work.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": float(REMINDER_SWEEP_SECONDS),
+        "options": {"expires": float(REMINDER_SWEEP_SECONDS)},
+    },
+    # Kept answers of once-keys may hold clinical text: none outlives its key by an hour.
+    "once-keys-expire": {"task": "consultteam.once_keys_expire", "schedule": 3600.0},
+    # The worker's heartbeat travels beat -> broker -> worker (consultteam/health/tasks.py).
+    # Dropped unless taken within one interval: a worker back from an outage runs one, not all.
+    "worker-heartbeat": {
+        "task": "consultteam.worker_heartbeat",
+        "schedule": float(HEARTBEAT_SECONDS),
+        "options": {"expires": float(HEARTBEAT_SECONDS)},
+    },
+}
 # Unset EMAIL_HOST: mail is written to the worker's console (development only).
 EMAIL_HOST = env.string("EMAIL_HOST", "")
 EMAIL_BACKEND = (
@@ -395,13 +476,38 @@ DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "ConsultTeam <reminders@lo
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+# plain: one readable line each; json: one JSON object a line, for a log shipper. Both carry the
+# request id, in web, worker and beat alike (consultteam/logs.py).
+LOG_FORMAT = env.choice("LOG_FORMAT", "plain", {"plain", "json"})
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+
+# --- Monitoring -------------------------------------------------------------------------------
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it answers 404.
+METRICS_TOKEN = env.optional("METRICS_TOKEN")
+if METRICS_TOKEN is not None and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+# prometheus_client reads this itself (and must see it before it is imported): the folder where
+# gunicorn's worker processes keep their counts, so a scrape adds them all up. Read here only
+# to fail loudly at start when it names no folder.
+PROMETHEUS_MULTIPROC_DIR = env.optional("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR is None:
+    # Set but empty (an unfilled line of .env) would make prometheus_client write its files
+    # into the working folder: empty means unset, as for every other variable.
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+elif not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR={PROMETHEUS_MULTIPROC_DIR!r} is not an existing folder."
+    )
+# Gauges computed from the data at scrape time, one collector class per app (dotted paths: the
+# core names no app in code).
+METRICS_COLLECTORS = ["reminders.metrics.ReminderBacklog"]
+# Error reports (optional): exception types, stack frames, route and request id only; never a
+# request's body, headers, cookies or query, a local variable or any message text
+# (consultteam/error_reporting.py says how).
+SENTRY_DSN = env.optional("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env.string("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    error_reporting.start(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=VERSION)
 
 # --- Demo -------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.string("DEMO_PASSWORD", "consultteam-demo")

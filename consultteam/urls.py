@@ -9,9 +9,10 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from consultteam import health
 from consultteam.accounts import urls as accounts_urls
 from consultteam.audit import urls as audit_urls
+from consultteam.health.views import healthz
+from consultteam.metrics import metrics_view
 from consultteam.reference import urls as reference_urls
 from consultteam.teams import urls as teams_urls
 from consultteam.textcheck import urls as textcheck_urls
@@ -35,7 +36,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
+    # Answered by HealthzMiddleware before routing; named here so it can be reversed.
+    path("healthz", healthz, name="healthz"),
+    # For a Prometheus scraper holding METRICS_TOKEN; 404 when none is configured.
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/", include(accounts_urls.urlpatterns)),
     path("teams/", include(teams_urls.urlpatterns)),
     path("reference/", include(reference_urls.urlpatterns)),

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from consultteam.accounts.models import User
 from consultteam.teams.models import Role, Team
@@ -31,6 +32,15 @@ def requires_redis() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not os.environ.get("REDIS_URL"),
         reason="needs Redis: set REDIS_URL=redis://... (CI's second run does)",
+    )
+
+
+def runs_once_in_ci() -> pytest.MarkDecorator:
+    """A slow test of real processes that needs no particular database: it runs in one pass
+    only, the PostgreSQL and Redis one, so CI does not pay for it twice."""
+    return pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"),
+        reason="slow real-process test, run once: in the PostgreSQL and Redis pass (REDIS_URL)",
     )
 
 
@@ -57,10 +67,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate limits count in the cache: each test starts with none spent."""
+    """Rate limits count in the cache: each test starts with none spent.
+
+    On Redis the cache shares its database with Celery's broker, whose queue bindings a
+    `cache.clear()` (FLUSHDB) would delete under a running worker: only the cache's own keys go.
+    """
     from django.core.cache import cache
 
-    cache.clear()
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    import redis
+
+    with redis.Redis.from_url(settings.REDIS_URL) as server:
+        keys = list(server.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            server.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

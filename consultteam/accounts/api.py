@@ -28,15 +28,15 @@ from consultteam.accounts.services import (
     password_sign_in,
     two_factor_for_api_token,
 )
-from consultteam.audit.middleware import client_ip
+from consultteam.client_address import client_ip
 
 
 class ApiTokenIssueThrottle(AnonRateThrottle):
     """A ceiling on password attempts from one address, whatever the emails tried (django-axes
     locks out one email at one address).
 
-    Keyed on the peer address the deployment vouches for (as everywhere else, see
-    `client_ip`): DRF's default would read X-Forwarded-For, which a client can vary at will.
+    Keyed on the client's address as everywhere else (`client_ip`: X-Forwarded-For only from
+    TRUSTED_PROXIES): DRF's default would read X-Forwarded-For from anyone, varied at will.
     The count lives in the default cache, so with several processes each keeps its own.
     """
 

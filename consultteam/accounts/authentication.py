@@ -7,7 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from consultteam.accounts.models import ApiToken, User
-from consultteam.audit.middleware import client_ip
+from consultteam.client_address import client_ip
 
 
 class TokenAuthentication(BaseAuthentication):

@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from consultteam.accounts.models import normalize_email
-from consultteam.audit.middleware import client_ip
+from consultteam.client_address import client_ip
 
 # Set on a request refused for its address, so the answer says why.
 ADDRESS_LIMITED = "_consultteam_address_limited"

@@ -44,9 +44,9 @@ from consultteam.accounts.permissions import (
 )
 from consultteam.accounts.token_lookup import token_for_key_hash
 from consultteam.audit import context
-from consultteam.audit.middleware import client_ip
 from consultteam.audit.models import Action
 from consultteam.audit.services import audit_record
+from consultteam.client_address import client_ip
 from consultteam.errors import DomainError
 
 # How stale `last_used_at` (tokens) and `last_seen_at` (sessions) may get before one request

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from consultteam import request_ids
+
 
 @dataclass(frozen=True)
 class AuditContext:
@@ -52,7 +54,10 @@ def acting(
 
     Requests get this from the middleware; tasks and management commands call it themselves.
     """
-    ctx = AuditContext(actor_id, request_id or uuid.uuid4().hex, ip, request)
+    # Inside a request or a task the id it is served under, so the trail and the logs agree.
+    ctx = AuditContext(
+        actor_id, request_id or request_ids.current() or uuid.uuid4().hex, ip, request
+    )
     token = _current.set(ctx)
     try:
         yield ctx

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from consultteam import request_ids
 from consultteam.audit import context
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.teams.models import Team
@@ -81,7 +82,8 @@ def _append(
         actor_id=actor_id if actor_id is not None else ctx.actor,
         action=action,
         team_id=team.pk if isinstance(team, Team) else team,
-        request_id=ctx.request_id,
+        # In a worker, the task's id: that of the request which enqueued it (task_ids.py).
+        request_id=ctx.request_id or request_ids.current(),
         ip=ctx.ip,
         **event,
     )

@@ -12,7 +12,9 @@ Offsets count Unicode code points, as Python strings do (an editor in JavaScript
 UTF-16 units, converts them with ``Array.from(text)``). Flags come back ordered by start.
 
 Compiled rules are cached per team in the process. Saving or deleting a rule clears the cache
-(signals.py); another process finds out within RULES_TTL_SECONDS, when its entry expires.
+(signals.py) and counts up a generation in the shared cache, which every process reads at most
+once a second: with Redis, an edit reaches every process within a second. Without a shared cache
+another process finds out within RULES_TTL_SECONDS, when its entry expires.
 The engine never raises on odd text: a phrase that fails to compile is skipped and logged.
 """
 
@@ -39,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 Check = Literal["language", "identifier"]
 RULES_TTL_SECONDS = 60.0
+# How often a process asks the shared cache whether any rule changed.
+GENERATION_CHECK_SECONDS = 1.0
+GENERATION_KEY = "textcheck:rules-generation"
 IDENTIFIER_SEVERITY = "CAUTION"
 
 
@@ -181,8 +186,45 @@ def identifier_flags(text: str) -> list[Flag]:
 
 # --- Rules from the database, cached per team --------------------------------------------------
 
-_cache: dict[int | None, tuple[float, LanguageRules]] = {}
+
+@dataclass(frozen=True)
+class _Cached:
+    rules: LanguageRules
+    loaded_at: float
+    generation: int
+
+    def fresh(self, generation: int, now: float) -> bool:
+        return self.generation == generation and now - self.loaded_at < RULES_TTL_SECONDS
+
+
+_cache: dict[int | None, _Cached] = {}
 _lock = threading.Lock()
+
+
+@dataclass
+class _Heard:
+    """The shared generation last read, and when (monotonic seconds)."""
+
+    generation: int = 0
+    at: float = float("-inf")
+
+
+_heard = _Heard()
+
+
+def _shared_generation(now: float) -> int:
+    """The rules' generation in the shared cache, read at most once a second."""
+    if now - _heard.at >= GENERATION_CHECK_SECONDS:
+        from django.core.cache import cache
+
+        try:
+            _heard.generation = int(cache.get(GENERATION_KEY, 0))
+        except Exception:
+            # The cache's server is down: the rules in hand (or the TTL) still serve; a save
+            # must not fail because a rule edit elsewhere cannot be heard of for a while.
+            logger.warning("the shared cache cannot be read; rule edits spread by TTL only")
+        _heard.at = now
+    return _heard.generation
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -217,23 +259,32 @@ def _load(team_id: int | None) -> LanguageRules:
 def rules_for(team_id: int | None) -> LanguageRules:
     """The compiled defaults plus ``team_id``'s own rules, from the cache when fresh."""
     now = time.monotonic()
+    generation = _shared_generation(now)
     entry = _cache.get(team_id)
-    if entry is not None and now - entry[0] < RULES_TTL_SECONDS:
-        return entry[1]
+    if entry is not None and entry.fresh(generation, now):
+        return entry.rules
     with _lock:
         entry = _cache.get(team_id)
-        if entry is not None and now - entry[0] < RULES_TTL_SECONDS:
-            return entry[1]
+        if entry is not None and entry.fresh(generation, now):
+            return entry.rules
         rules = _load(team_id)
-        _cache[team_id] = (now, rules)
+        _cache[team_id] = _Cached(rules, now, generation)
         return rules
 
 
 def invalidate_rules() -> None:
-    """Forget every compiled rule set in this process; the next check reloads. Safe to call
-    any number of times."""
+    """Forget every compiled rule set in this process and tell the others (through the shared
+    cache); the next check reloads. Safe to call any number of times."""
+    from django.core.cache import cache
+
     with _lock:
         _cache.clear()
+    try:
+        cache.add(GENERATION_KEY, 0, timeout=None)
+        cache.incr(GENERATION_KEY)
+    except Exception:
+        logger.warning("the shared cache cannot be written; rule edits spread by TTL only")
+    _heard.at = float("-inf")
 
 
 def check_text(text: str, *, team_id: int | None = None) -> list[Flag]:

@@ -25,6 +25,9 @@ LEADERS_AND_ADMINS = every(403, lena=200, ada=200, **SIGNED_OUT)
 ROWS: list[Row] = [
     Row("home", "GET", PAGE),
     Row("healthz", "GET", every(200)),
+    # For a Prometheus scraper's bearer token, never a session: with no METRICS_TOKEN configured
+    # (the suite's case) there is no such endpoint for anyone (tests/core/test_metrics.py).
+    Row("metrics", "GET", every(404)),
     Row(
         "login",
         "GET",

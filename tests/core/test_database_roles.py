@@ -86,12 +86,24 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         data_dir=tmp_path_factory.mktemp("deployment"),
     )
     try:
+        # The compose stack's first start: initdb.sh, with the passwords as secret files.
+        secrets_dir = made.data_dir / "secrets"
+        secrets_dir.mkdir()
+        for name in ("owner", "app"):
+            (secrets_dir / name).write_text(made.password)
         subprocess.run(
-            ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-             "-v", f"database={made.database}",
-             "-v", f"owner={made.owner}", "-v", f"owner_password={made.password}",
-             "-v", f"app={made.app}", "-v", f"app_password={made.password}",
-             "-f", str(ROOT / "deploy/postgres/roles.sql")],
+            ["sh", str(ROOT / "deploy/postgres/initdb.sh")],
+            env={
+                "PATH": os.environ["PATH"],
+                "PGHOST": "127.0.0.1",
+                "POSTGRES_USER": "postgres",
+                "CONSULTTEAM_DATABASE": made.database,
+                "CONSULTTEAM_OWNER": made.owner,
+                "CONSULTTEAM_APP_ROLE": made.app,
+                "CONSULTTEAM_ROLES_SQL": str(ROOT / "deploy/postgres/roles.sql"),
+                "DATABASE_OWNER_PASSWORD_FILE": str(secrets_dir / "owner"),
+                "DATABASE_APP_PASSWORD_FILE": str(secrets_dir / "app"),
+            },
             check=True, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         migrated = made.manage(

@@ -8,10 +8,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from psycopg import sql
 
 from consultteam import env
+from tests.conftest import requires_postgres
 from tests.paths import ROOT
 
 
@@ -34,7 +37,6 @@ def _names_read_stay_the_settings() -> Iterator[None]:
         ("false", False),
         ("0", False),
         ("no", False),
-        ("", False),
     ],
 )
 def test_boolean_reads_the_usual_spellings(monkeypatch, value, expected):
@@ -133,6 +135,177 @@ def test_redis_url_must_be_redis(monkeypatch):
         env.redis_url("CT_REDIS")
     monkeypatch.setenv("CT_REDIS", "redis://127.0.0.1:6379/3")
     assert env.redis_url("CT_REDIS") == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize(
+    ("reader", "default"),
+    [
+        (lambda name: env.boolean(name, True), True),
+        (lambda name: env.string(name, "fallback"), "fallback"),
+        (lambda name: env.integer(name, 7), 7),
+        (lambda name: env.string_list(name, ["localhost"]), ["localhost"]),
+        (env.optional, None),
+    ],
+)
+def test_an_empty_value_counts_as_unset(monkeypatch, reader, default):
+    """Compose passes every documented variable through as `${NAME:-}`: one the operator left
+    out arrives empty and must give the default, not false, zero or an empty list."""
+    monkeypatch.setenv("CT_EMPTY", "")
+    assert reader("CT_EMPTY") == default
+
+
+def test_an_empty_value_beside_a_file_reads_the_file(monkeypatch, tmp_path):
+    (tmp_path / "secret").write_text("from-the-file\n")
+    monkeypatch.setenv("CT_SECRET", "")
+    monkeypatch.setenv("CT_SECRET_FILE", str(tmp_path / "secret"))
+    assert env.string("CT_SECRET", "default") == "from-the-file"
+    monkeypatch.setenv("CT_SECRET_FILE", "")
+    assert env.string("CT_SECRET", "default") == "default"
+
+
+# Every character a password generator may produce that means something in a URL.
+AWKWARD_PASSWORD = "p/ss:w@rd#1?%20&=+ é"
+
+
+def _database_parts(monkeypatch, **parts: str) -> None:
+    monkeypatch.delenv("CT_DB_URL", raising=False)
+    for part in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
+        monkeypatch.delenv(f"CT_DB_{part}", raising=False)
+    for part, value in parts.items():
+        monkeypatch.setenv(f"CT_DB_{part}", value)
+
+
+def test_database_by_parts_takes_any_password_as_it_is(monkeypatch, tmp_path):
+    _database_parts(monkeypatch, HOST="postgres", NAME="consultteam", USER="consultteam_app")
+    (tmp_path / "password").write_text(AWKWARD_PASSWORD + "\n")
+    monkeypatch.setenv("CT_DB_PASSWORD_FILE", str(tmp_path / "password"))
+    config = env.database("CT_DB_URL", sqlite_default=Path("unused"))
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("postgres", "", "consultteam")
+    assert (config["USER"], config["PASSWORD"]) == ("consultteam_app", AWKWARD_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"HOST": "db", "USER": "app"}, "CT_DB_NAME names no database"),
+        ({"NAME": "consult", "PORT": "54x2"}, "CT_DB_PORT='54x2' is not a port number"),
+    ],
+)
+def test_database_by_parts_refuses_what_cannot_work(monkeypatch, parts, message):
+    _database_parts(monkeypatch, **parts)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env.database("CT_DB_URL", sqlite_default=Path("unused"))
+
+
+def test_database_url_and_parts_together_is_an_error(monkeypatch):
+    _database_parts(monkeypatch, NAME="consult")
+    monkeypatch.setenv("CT_DB_URL", "postgres://x@h/db")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.database("CT_DB_URL", sqlite_default=Path("unused"))
+
+
+def test_an_unencoded_password_in_the_url_gets_a_way_out(monkeypatch):
+    monkeypatch.setenv("CT_DB", "postgres://app:p/ss@postgres:5432/consult")
+    with pytest.raises(ImproperlyConfigured, match="CT_DB_PASSWORD"):
+        env.database("CT_DB", sqlite_default=Path("unused"))
+
+
+@requires_postgres()
+def test_a_password_of_any_characters_connects(tmp_path):
+    """A real role with the awkward password, reached through DATABASE_HOST/_NAME/_USER and
+    DATABASE_PASSWORD_FILE by a process configured only by its environment. The servers here
+    trust loopback, so the process also shows the password it hands the driver, unchanged."""
+    superuser = "host=127.0.0.1 user=postgres dbname=postgres"
+    role = f"ct_awkward_{os.getpid()}"
+    try:
+        admin = psycopg.connect(superuser, autocommit=True)
+    except psycopg.OperationalError:
+        pytest.skip("needs the PostgreSQL superuser `postgres` on 127.0.0.1 to create a role")
+    with admin:
+        admin.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(role), sql.Literal(AWKWARD_PASSWORD)
+            )
+        )
+        try:
+            (tmp_path / "password").write_text(AWKWARD_PASSWORD)
+            environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+            environment.update(
+                DATA_DIR=str(tmp_path),
+                DATABASE_HOST="127.0.0.1",
+                DATABASE_NAME="postgres",
+                DATABASE_USER=role,
+                DATABASE_PASSWORD_FILE=str(tmp_path / "password"),
+            )
+            connected = subprocess.run(
+                [sys.executable, "-c", WHO_AM_I],
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=60,
+                cwd=ROOT,
+            )
+        finally:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+    assert connected.returncode == 0, connected.stderr
+    assert connected.stdout.splitlines() == [role, AWKWARD_PASSWORD]
+
+
+WHO_AM_I = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT current_user")
+    print(cursor.fetchone()[0])
+print(connection.get_connection_params()["password"])
+"""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://redis:6379/0",
+        "amqp://consultteam:secret@rabbitmq:5672/consultteam",
+        "amqps://consultteam:secret@rabbitmq:5671//",
+        "sentinel://10.0.0.1:26379/0;sentinel://10.0.0.2:26379/0",
+    ],
+)
+def test_broker_urls_a_clinic_may_run(monkeypatch, url):
+    monkeypatch.setenv("CT_BROKER", url)
+    assert env.broker_url("CT_BROKER") == url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://broker:80", "sentinel://10.0.0.1:26379;redis://10.0.0.2:6379", "filesystem://"]
+)
+def test_broker_urls_that_cannot_work_are_refused(monkeypatch, url):
+    monkeypatch.setenv("CT_BROKER", url)
+    with pytest.raises(ImproperlyConfigured, match="CT_BROKER must start with one of"):
+        env.broker_url("CT_BROKER")
+
+
+def test_redis_over_tls_requires_a_valid_certificate_unless_told_otherwise(monkeypatch):
+    monkeypatch.setenv("CT_REDIS", "rediss://:secret@cache.internal:6380/0")
+    assert env.redis_url("CT_REDIS") == (
+        "rediss://:secret@cache.internal:6380/0?ssl_cert_reqs=required"
+    )
+    monkeypatch.setenv("CT_REDIS", "rediss://cache.internal:6380/0?ssl_ca_certs=/run/ca.pem")
+    assert env.redis_url("CT_REDIS") == (
+        "rediss://cache.internal:6380/0?ssl_ca_certs=%2Frun%2Fca.pem&ssl_cert_reqs=required"
+    )
+    monkeypatch.setenv("CT_REDIS", "rediss://cache.internal:6380/0?ssl_cert_reqs=none")
+    assert env.redis_url("CT_REDIS") == "rediss://cache.internal:6380/0?ssl_cert_reqs=none"
+
+
+def test_sentinel_without_a_master_name_stops_the_settings(tmp_path):
+    started = _import_settings(
+        {"SECRET_KEY": "s" * 50, "BROKER_URL": "sentinel://10.0.0.1:26379/0"}, tmp_path
+    )
+    assert started.returncode != 0
+    assert "set BROKER_SENTINEL_MASTER" in started.stderr
 
 
 def _run_without_secret(

@@ -1,9 +1,10 @@
 """Run web, worker and beat together for local use: the embedded shape of docker-compose.yml.
 
 Three child processes, one per service, with the same commands as the compose file (but the
-web server is Django's development server). Ctrl-C reaches all three, since they share the
-terminal's process group; if one of them stops, the others are stopped too, so nothing is left
-running half-configured.
+web server is Django's development server, without its reloader: a reloader is a second process
+that a signal to this one would leave behind). SIGINT (Ctrl-C) and SIGTERM stop all three, even
+when this command was started in the background by a shell, which starts it with SIGINT ignored;
+if one of them stops, the others are stopped too, so nothing is left running half-configured.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
         commands = {
-            "web": [python, "manage.py", "runserver", f"{options['host']}:{options['port']}"],
+            "web": [
+                python,
+                "manage.py",
+                "runserver",
+                "--noreload",
+                f"{options['host']}:{options['port']}",
+            ],
             "worker": [
                 python,
                 "-m",
@@ -42,12 +49,19 @@ class Command(BaseCommand):
             ],
             "beat": [python, "-m", "celery", "-A", "consultteam", "beat", "--loglevel=INFO"],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
-        url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"ConsultTeam is starting on {url}  (Ctrl-C stops)"))
-        # A SIGTERM to us (from a supervisor) should stop the children like Ctrl-C does.
+        # Before the children start: a signal that arrives while they do still stops them.
+        # SIGINT explicitly too, since a shell starts a background job with SIGINT ignored, and
+        # Python then leaves it ignored; SIGTERM is how a supervisor (or `make`) asks.
+        signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
+        children: dict[str, subprocess.Popen[bytes]] = {}
         try:
+            for name, command in commands.items():
+                children[name] = subprocess.Popen(command)  # noqa: S603
+            url = f"http://{options['host']}:{options['port']}/"
+            self.stdout.write(
+                self.style.SUCCESS(f"ConsultTeam is starting on {url}  (Ctrl-C stops)")
+            )
             while all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
             stopped = [name for name, child in children.items() if child.poll() is not None]
