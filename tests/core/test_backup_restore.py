@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -33,6 +32,7 @@ from tests.core.test_database_roles import (
     Deployment,
     _in_one_transaction,
     _superuser,
+    production_deployment,
 )
 from tests.paths import ROOT
 
@@ -216,40 +216,10 @@ class Restored:
 
 @pytest.fixture(scope="module")
 def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
-    superuser = _superuser()
-    if superuser is None:
-        pytest.skip(f"needs a PostgreSQL superuser at {SUPERUSER!r} (POSTGRES_SUPERUSER_DSN)")
-    suffix = secrets.token_hex(4)
-    made = Deployment(
-        f"ct_h4_drill_{suffix}",
-        f"ct_h4_owner_{suffix}",
-        f"ct_h4_app_{suffix}",
-        password=suffix * 4,
-        data_dir=tmp_path_factory.mktemp("drill"),
-    )
-    try:
-        subprocess.run(
-            ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-             "-v", f"database={made.database}",
-             "-v", f"owner={made.owner}", "-v", f"owner_password={made.password}",
-             "-v", f"app={made.app}", "-v", f"app_password={made.password}",
-             "-f", str(ROOT / "deploy/postgres/roles.sql")],
-            check=True, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        migrated = made.manage(
-            "migrate", "--noinput", role=made.owner, DATABASE_RUNTIME_ROLE=made.app
-        )
-        assert migrated.returncode == 0, migrated.stderr
-        demo = made.manage("load_demo", role=made.app)
-        assert demo.returncode == 0, demo.stderr
+    with production_deployment("ct_drill", tmp_path_factory.mktemp("drill")) as made:
         drill = Drill(made)
         drill.activity()
         yield drill
-    finally:
-        superuser.execute(f'DROP DATABASE IF EXISTS "{made.database}" WITH (FORCE)')
-        superuser.execute(f'DROP ROLE IF EXISTS "{made.app}"')
-        superuser.execute(f'DROP ROLE IF EXISTS "{made.owner}"')
-        superuser.close()
 
 
 @pytest.fixture(scope="module")
@@ -479,9 +449,9 @@ def test_a_failed_backup_keeps_every_old_one_and_leaves_nothing_behind(drill, tm
     database = drill.deployment.database
     old = _aged(tmp_path / f"{database}-20260101T000000Z.dump", days=30)
     # A role that is not there (loopback trusts every password, so a wrong one would not fail).
-    failed = drill.backup(tmp_path, "--once", PGUSER="ct_h4_nobody")
+    failed = drill.backup(tmp_path, "--once", PGUSER="ct_drill_nobody")
     assert failed.returncode != 0
-    assert 'role "ct_h4_nobody" does not exist' in failed.stderr
+    assert 'role "ct_drill_nobody" does not exist' in failed.stderr
     (line,) = failed.stdout.splitlines()
     assert "FAILED: pg_dump" in line
     assert [path.name for path in tmp_path.iterdir()] == [old.name]

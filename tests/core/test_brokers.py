@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import requires_redis
+from tests.core.test_worker import worker_on_its_own_queue
 
 pytestmark = [pytest.mark.slow, requires_redis()]
 
@@ -76,23 +77,7 @@ def _round_trip(environment: dict[str, str]) -> str:
     """A real worker on a queue of its own; another process sends it a ping; its answer."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "consultteam",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        worker_on_its_own_queue(queue),
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

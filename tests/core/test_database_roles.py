@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,21 +73,23 @@ class Deployment:
         )
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@contextmanager
+def production_deployment(prefix: str, data_dir: Path) -> Iterator[Deployment]:
+    """A scratch database set up as the compose stack's first start does (initdb.sh, with the
+    passwords as secret files), migrated as the owner, the demo loaded as the service's role;
+    dropped with its roles afterwards."""
     superuser = _superuser()
     if superuser is None:
         pytest.skip(f"needs a PostgreSQL superuser at {SUPERUSER!r} (POSTGRES_SUPERUSER_DSN)")
     suffix = secrets.token_hex(4)
     made = Deployment(
-        f"ct_roles_{suffix}",
-        f"ct_owner_{suffix}",
-        f"ct_app_{suffix}",
+        f"{prefix}_db_{suffix}",
+        f"{prefix}_owner_{suffix}",
+        f"{prefix}_app_{suffix}",
         password=suffix * 4,
-        data_dir=tmp_path_factory.mktemp("deployment"),
+        data_dir=data_dir,
     )
     try:
-        # The compose stack's first start: initdb.sh, with the passwords as secret files.
         secrets_dir = made.data_dir / "secrets"
         secrets_dir.mkdir()
         for name in ("owner", "app"):
@@ -118,6 +121,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         superuser.execute(f'DROP ROLE IF EXISTS "{made.app}"')
         superuser.execute(f'DROP ROLE IF EXISTS "{made.owner}"')
         superuser.close()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    with production_deployment("ct_roles", tmp_path_factory.mktemp("deployment")) as made:
+        yield made
 
 
 REWRITES = [

@@ -21,7 +21,7 @@ QUERY_MARKER = "query-marker-a9f0"
 HEADER_MARKER = "header-marker-3e15"
 COOKIE_MARKER = "cookie-marker-d806"
 MARKERS = [BODY_MARKER, QUERY_MARKER, HEADER_MARKER, COOKIE_MARKER, LOCAL_MARKER, MESSAGE_MARKER]
-REQUEST_ID = "req-h3-sentry-0001"
+REQUEST_ID = "req-test-sentry-0001"
 
 
 @pytest.fixture

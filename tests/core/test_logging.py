@@ -20,7 +20,7 @@ from consultteam.celery import app
 from consultteam.logs import logging_config
 from consultteam.tasks import ping
 
-REQUEST_ID = "req-h3-logging-0001"
+REQUEST_ID = "req-test-logging-0001"
 # In the path and the query string of a request: neither may reach the access line.
 PATH_MARKER = "path-marker-5e1d"
 QUERY_MARKER = "query-marker-93aa"
@@ -144,7 +144,7 @@ def test_a_task_enqueued_while_serving_carries_the_id_in_its_headers():
     """The publishing half, through the real broker of this run (filesystem or Redis): the
     message as it sits in the queue names the request. A real worker's half is in
     tests/core/test_request_id_in_worker.py."""
-    queue = Queue(f"test-h3-{uuid.uuid4().hex[:12]}")
+    queue = Queue(f"test-{uuid.uuid4().hex[:12]}")
     with request_ids.serving(REQUEST_ID):
         # declare: the queue exists before any worker does, so the message waits in it.
         ping.apply_async(queue=queue.name, declare=[queue])  # type: ignore[call-arg]
@@ -172,7 +172,7 @@ def test_a_task_enqueued_outside_a_request_carries_no_id():
 def test_the_worker_serves_a_task_under_the_carried_id():
     seen: list[str] = []
 
-    @app.task(name="tests.h3.seen_request_id", ignore_result=True)
+    @app.task(name="tests.logging.seen_request_id", ignore_result=True)
     def seen_request_id() -> None:
         seen.append(request_ids.current())
 

@@ -148,7 +148,7 @@ def test_no_backlog_reads_zero(client):
     ("variable", "setting", "message"),
     [
         ("METRICS_TOKEN", "too-short", "METRICS_TOKEN must be at least 32 characters"),
-        ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/h3-metrics", "is not an existing folder"),
+        ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/metrics", "is not an existing folder"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' is not one of: json, plain."),
     ],
 )

@@ -33,7 +33,7 @@ from tests.smtp_capture import free_port
 
 pytestmark = [pytest.mark.slow, requires_redis(), requires_postgres()]
 
-REQUEST_ID = "req-h3-worker-0001"
+REQUEST_ID = "req-test-worker-0001"
 ARGUMENT_MARKER = "argument-marker-61b4"
 QUERY_MARKER = "query-marker-2c7d"
 TOKEN = "metrics-token-for-the-tests-only-0123456789abcdef"
@@ -76,7 +76,7 @@ def json_lines(text: str) -> list[dict[str, object]]:
 
 
 def test_a_task_enqueued_by_a_request_logs_under_its_id_in_the_worker(tmp_path):
-    queue = f"test-h3-{uuid.uuid4().hex[:12]}"
+    queue = f"test-{uuid.uuid4().hex[:12]}"
     log = tmp_path / "worker.log"
     worker = start_worker(queue, log, LOG_FORMAT="json")
     try:
@@ -97,7 +97,7 @@ def test_a_task_enqueued_by_a_request_logs_under_its_id_in_the_worker(tmp_path):
 
 
 def test_a_failing_task_is_reported_without_its_arguments(tmp_path):
-    queue = f"test-h3-{uuid.uuid4().hex[:12]}"
+    queue = f"test-{uuid.uuid4().hex[:12]}"
     with Ingest() as ingest:
         worker = start_worker(
             queue, tmp_path / "worker.log", SENTRY_DSN=ingest.dsn, SENTRY_ENVIRONMENT="test"
@@ -183,7 +183,7 @@ def test_gunicorn_workers_share_their_counts_and_write_json(web):
     held = socket.create_connection(("127.0.0.1", port), timeout=10)
     held.sendall(f"GET {TEAMS} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: held-0001\r\n".encode())
     time.sleep(0.5)
-    ids = [f"req-h3-web-{n:04d}" for n in range(4)]
+    ids = [f"req-test-web-{n:04d}" for n in range(4)]
     for request_id in ids:
         path = f"{TEAMS}?q={QUERY_MARKER}"
         assert _status(port, path, **{"X-Request-ID": request_id}) == 401

@@ -17,28 +17,21 @@ from tests.conftest import requires_redis
 pytestmark = pytest.mark.slow
 
 
+def worker_on_its_own_queue(queue: str) -> list[str]:
+    """`celery worker` taking only ``queue``, one task at a time, talking to no other worker."""
+    return [
+        sys.executable, "-m", "celery", "-A", "consultteam", "worker",
+        "--pool=solo", "--loglevel=WARNING", "-Q", queue, "-n", f"{queue}@%h",
+        "--without-heartbeat", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def worker_queue() -> Iterator[str]:
     """Start `celery worker` on a queue of its own, so no other worker can take the test's task."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "consultteam",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        worker_on_its_own_queue(queue),
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
