@@ -228,6 +228,14 @@ API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 30, minimum=1)
 API_TOKEN_IDLE_DAYS = env.integer("API_TOKEN_IDLE_DAYS", 7, minimum=1)
 # Editors ask for a live text check at every pause in typing; this bounds one person's calls.
 TEXT_CHECKS_PER_MINUTE = env.integer("TEXT_CHECKS_PER_MINUTE", 120, minimum=1)
+# An invitation's link works this many days; one inviter sends at most this many an hour
+# (sending and resending both count), so a taken-over leader account cannot mail the world.
+INVITATION_DAYS = env.integer("INVITATION_DAYS", 7, minimum=1)
+INVITATIONS_PER_HOUR = env.integer("INVITATIONS_PER_HOUR", 30, minimum=1)
+# Password-reset emails asked for in an hour, per address typed and per client address.
+PASSWORD_RESETS_PER_HOUR = env.integer("PASSWORD_RESETS_PER_HOUR", 5, minimum=1)
+# How long a password-reset link works (Django's own token generator reads this).
+PASSWORD_RESET_TIMEOUT = 60 * 60
 # Two-factor sign-in (TOTP, django-otp). Whoever has confirmed an authenticator gives a code
 # after the password, always. With REQUIRE_TWO_FACTOR, everyone with access to clinical records
 # (an active team member, or staff) must enrol before any other page or API call; off by default

@@ -33,6 +33,8 @@ api_v1 = [
     *api_of("agendas"),
     *textcheck_urls.api_urlpatterns,
     *api_of("reminders"),
+    # A member's last day: the handover composes cases and meetings, so it lives in clinic/.
+    *api_of("clinic"),
 ]
 
 urlpatterns = [

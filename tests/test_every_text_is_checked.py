@@ -42,6 +42,7 @@ NOT_CLIENT_TEXT = {
     "accounts.UserSession": "written by the browser and the server",
     "accounts.OnceKey": "written by the service: hashes and the answer it gave",
     "teams.Team": "the team's name, set by an administrator",
+    "teams.Invitation": "an invited colleague's email address, validated as one",
     "reference.Agreement": "the team agreements, reference text shipped with the product",
     "reference.Assumption": "the DBT assumptions, reference text shipped with the product",
     "audit.AuditEvent": "written by the service: kinds and ids, never text",

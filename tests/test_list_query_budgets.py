@@ -43,7 +43,7 @@ from consultteam.accounts.models import ApiToken
 from consultteam.accounts.services import api_token_issue
 from consultteam.audit.models import Action, AuditEvent
 from consultteam.reference.models import Agreement, Assumption
-from consultteam.teams.models import Membership
+from consultteam.teams.models import Invitation, Membership
 from consultteam.textcheck.models import FlagCheck, LanguageCategory, LanguageRule, TextFlag
 from reminders.choices import Channel, ReminderKind, ReminderStatus
 from reminders.models import Reminder
@@ -97,6 +97,17 @@ READ = "the read's audit event, naming the records shown (one INSERT)"
 BUDGETS: dict[str, Budget] = {
     "api-tokens": Budget("tara", 2, [TOKEN, "2. the person's tokens"]),
     "api-team-list": Budget("tara", 2, [TOKEN, "2. the teams the person belongs to"]),
+    "api-team-invitations": Budget(
+        "lena",
+        4,
+        [
+            TOKEN,
+            "2. the team (visible_to)",
+            "3. may manage its invitations: leads it",
+            "4. its pending invitations with who sent them",
+        ],
+        kwargs=lambda w: {"team_id": w.alpha.public_id},
+    ),
     "api-team-members": Budget(
         "tara",
         4,
@@ -287,6 +298,13 @@ def grow(w: SimpleNamespace, n: int) -> None:
     )
     people = UserFactory.create_batch(n)
     Membership.objects.bulk_create(Membership(team=w.alpha, user=person) for person in people)
+    Invitation.objects.bulk_create(
+        Invitation(
+            team=w.alpha, email=f"invited{i}@example.org", token_hash=f"{i:064x}",
+            invited_by=w.lena, expires_at=now + dt.timedelta(days=7),
+        )
+        for i in range(n)
+    )  # fmt: skip
     Attendance.objects.bulk_create(
         Attendance(meeting=w.meeting, member=person, status=AttendanceStatus.PRESENT)
         for person in people

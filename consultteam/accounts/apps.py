@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
             signals,
             two_factor,
         )
-        from consultteam.accounts.models import ApiToken, User
+        from consultteam.accounts.models import ApiToken, AuthenticatorReset, User
         from consultteam.audit.models import Action
         from consultteam.audit.signals import audited
 
@@ -23,3 +23,5 @@ class AccountsConfig(AppConfig):
         # Issuing a token is its CREATE and revoking it (deleting the row) its REVOKE; the
         # once-a-minute `last_used_at` update is a QuerySet.update and records nothing.
         audited(ApiToken, team_of=lambda token: None, on_delete=Action.REVOKE)
+        # A lost authenticator reset, on the trail of the team whose leader did it.
+        audited(AuthenticatorReset, team_of=lambda reset: reset.team_id)

@@ -261,3 +261,35 @@ class OnceKey(models.Model):
 
     def __str__(self) -> str:
         return f"Once-key {self.key[:8]}… of {self.scope}"
+
+
+class AuthenticatorResetReason(models.TextChoices):
+    """Why someone's two-factor was reset: a category, so no free text ever reaches the record
+    or the audit trail."""
+
+    LOST_OR_REPLACED_PHONE = "LOST_OR_REPLACED_PHONE", "Phone lost, broken or replaced"
+    APP_REMOVED = "APP_REMOVED", "Authenticator app removed or reset"
+    RECOVERY_CODES_GONE = "RECOVERY_CODES_GONE", "Recovery codes used up or lost"
+    SUSPECTED_COMPROMISE = "SUSPECTED_COMPROMISE", "Authenticator may be in someone else's hands"
+
+
+class AuthenticatorReset(models.Model):
+    """One reset of a person's two-factor sign-in by an administrator or their team leader:
+    who, whose, on which team's authority, why (a category), when. Kept apart from the audit
+    trail, which records its CREATE and names the person's UPDATE (["two_factor"])."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The team whose leader reset it; empty when an administrator did so from no team.
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=32, choices=AuthenticatorResetReason.choices)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Two-factor reset of user {self.person_id} ({self.reason})"

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from consultteam.accounts import api, views
+from consultteam.accounts import api, password_reset, views
 from consultteam.accounts.forms import SignInForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +17,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Signing out ends all of the person's sessions (see signals.on_logged_out).
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    # A forgotten password (password_reset.py): ask, check the email, the link, done.
+    path(
+        "password/reset/",
+        password_reset.PasswordResetRequestView.as_view(),
+        name="password-reset",
+    ),
+    path(
+        "password/reset/sent/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/done/",
+        password_reset.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
     path("tokens/", views.api_token_list, name="api-token-list"),
     path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke_page, name="api-token-revoke"),
     path("two-factor/", views.two_factor_setup, name="two-factor-setup"),

@@ -10,6 +10,7 @@ class TeamsConfig(AppConfig):
         from consultteam.audit.models import Action
         from consultteam.audit.signals import audited
         from consultteam.teams.models import (
+            Invitation,
             Membership,
             Team,
             TeamGroupObjectPermission,
@@ -18,6 +19,8 @@ class TeamsConfig(AppConfig):
 
         audited(Team, team_of=lambda team: team.pk)
         audited(Membership, team_of=lambda membership: membership.team_id)
+        # Sent (CREATE), resent (UPDATE of sent_at), revoked, accepted: never the token.
+        audited(Invitation, team_of=lambda invitation: invitation.team_id)
         for grant_model in (TeamUserObjectPermission, TeamGroupObjectPermission):
             audited(
                 grant_model,

@@ -9,10 +9,11 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from consultteam.accounts.models import validate_time_zone
-from consultteam.teams.querysets import MembershipQuerySet, TeamQuerySet
+from consultteam.teams.querysets import InvitationQuerySet, MembershipQuerySet, TeamQuerySet
 
 
 class Cadence(models.TextChoices):
@@ -124,3 +125,51 @@ class TeamUserObjectPermission(UserObjectPermissionBase):
 
 class TeamGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+
+class Invitation(models.Model):
+    """An email address asked to join a team with a role, by its leader or an administrator.
+
+    The link's token is stored only as its SHA-256 (it carries 256 random bits, so a plain hash
+    is enough, as for API tokens): whoever reads the database cannot accept for anyone. Resending
+    gives the row a new token, so the old link stops working. Used once (accepted), revoked, or
+    past `expires_at`, the link opens nothing.
+    """
+
+    objects: ClassVar[InvitationQuerySet] = InvitationQuerySet.as_manager()  # type: ignore[assignment]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "accepted_at", "revoked_at"], name="invitation_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.team} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

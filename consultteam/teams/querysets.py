@@ -10,7 +10,7 @@ from consultteam.compiled import PERSON, compiled_read
 
 if TYPE_CHECKING:
     from consultteam.access import AnyUser
-    from consultteam.teams.models import Membership, Team  # noqa: F401 (quoted generics below)
+    from consultteam.teams.models import Invitation, Membership, Team  # noqa: F401 (quoted generics below)
 
 
 @compiled_read(PERSON)
@@ -58,3 +58,22 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def current(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def visible_to(self, user: AnyUser) -> InvitationQuerySet:
+        """Invitations of the teams the user leads, and every team's for an administrator:
+        the people who send, resend and revoke them (`can_manage_invitations`). An address and
+        whether it was accepted are not for the rest of the team."""
+        from consultteam import access
+        from consultteam.teams.models import LEADER_ROLES
+
+        if not access.is_active_person(user):
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(team_id__in=access.team_ids_subquery(user, LEADER_ROLES))
+
+    def pending(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked (an expired one is still pending: it can be resent)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)

@@ -4,7 +4,7 @@ patterns page (teams/<id>/patterns/) reads the meetings and the record too: clin
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from consultteam.teams import api, views
+from consultteam.teams import api, invitation_urls, roles_api, setup_views, views
 from consultteam.textcheck import views as textcheck_views
 
 router = SimpleRouter()
@@ -12,7 +12,14 @@ router.register("teams", api.TeamViewSet, basename="api-team")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.team_list, name="team-list"),
+    path("new/", setup_views.team_create_page, name="team-create"),
     path("<uuid:team_id>/", views.team_detail, name="team-detail"),
+    path("<uuid:team_id>/edit/", setup_views.team_edit_page, name="team-edit"),
+    path(
+        "<uuid:team_id>/members/<uuid:member_id>/role/",
+        setup_views.member_role_page,
+        name="team-member-role",
+    ),
     path(
         "<uuid:team_id>/language-rules/",
         textcheck_views.team_language_rules,
@@ -28,5 +35,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         textcheck_views.team_language_rule_deactivate,
         name="team-language-rule-deactivate",
     ),
+    *invitation_urls.urlpatterns,
 ]
-api_urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    *invitation_urls.api_urlpatterns,
+    path(
+        "teams/<uuid:team_id>/members/<uuid:member_id>/",
+        roles_api.MemberRoleView.as_view(),
+        name="api-team-member-detail",
+    ),
+    path("", include(router.urls)),
+]

@@ -21,6 +21,16 @@ def tara_token(world: SimpleNamespace) -> dict[str, Any]:
 MEMBERS_OF_ALPHA = every(200, olga=404, fern=404, **SIGNED_OUT)
 API_MEMBERS_OF_ALPHA = every(200, olga=404, fern=404, **API_SIGNED_OUT)
 LEADERS_AND_ADMINS = every(403, lena=200, ada=200, **SIGNED_OUT)
+# Changing a team (its settings, its members' roles): its leader and administrators; others on
+# it 403, outsiders 404.
+CHANGES_ALPHA_PAGE = every(403, lena=200, ada=200, olga=404, fern=404, **SIGNED_OUT)
+CHANGES_ALPHA_API = every(403, lena=200, ada=200, olga=404, fern=404, **API_SIGNED_OUT)
+
+
+def tara_membership(world: SimpleNamespace) -> dict[str, Any]:
+    membership = world.tara.memberships.get(team=world.alpha)
+    return {"team_id": world.alpha.public_id, "member_id": membership.public_id}
+
 
 ROWS: list[Row] = [
     Row("home", "GET", PAGE),
@@ -40,7 +50,32 @@ ROWS: list[Row] = [
     Row("api-schema", "GET", every(200)),
     Row("api-docs", "GET", every(200)),
     Row("api-team-list", "GET", every(200, **API_SIGNED_OUT)),
-    Row("api-team-list", "POST", every(405, **API_SIGNED_OUT), data={"name": "Gamma"}),
+    # Administrators start teams (tests/core/test_team_setup.py); its leader or an
+    # administrator changes one; its leader or an administrator changes roles (test_roles.py).
+    Row(
+        "api-team-list",
+        "POST",
+        every(403, ada=201, **API_SIGNED_OUT),
+        data={"name": "Gamma", "leader_email": "lena@alpha.example"},
+    ),
+    Row("api-team-detail", "PATCH", CHANGES_ALPHA_API, alpha_kwargs, data={"meeting_minutes": 60}),
+    Row("api-team-detail", "PUT", every(405, **API_SIGNED_OUT), alpha_kwargs),
+    Row(
+        "api-team-member-detail",
+        "PATCH",
+        CHANGES_ALPHA_API,
+        tara_membership,
+        data={"role": "SUPERVISOR"},
+    ),
+    Row("api-team-member-detail", "GET", every(405, **API_SIGNED_OUT), tara_membership),
+    Row("team-create", "GET", every(403, ada=200, **SIGNED_OUT)),
+    Row("team-create", "POST", every(403, ada=400, **SIGNED_OUT)),
+    Row("team-edit", "GET", CHANGES_ALPHA_PAGE, alpha_kwargs),
+    Row("team-edit", "POST", {**CHANGES_ALPHA_PAGE, "lena": 400, "ada": 400}, alpha_kwargs),
+    Row("team-member-role", "GET", CHANGES_ALPHA_PAGE, tara_membership),
+    Row(
+        "team-member-role", "POST", {**CHANGES_ALPHA_PAGE, "lena": 400, "ada": 400}, tara_membership
+    ),
     Row("api-team-detail", "GET", API_MEMBERS_OF_ALPHA, alpha_kwargs),
     Row("api-team-detail", "DELETE", every(405, **API_SIGNED_OUT), alpha_kwargs),
     Row("api-team-members", "GET", API_MEMBERS_OF_ALPHA, alpha_kwargs),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from consultteam.textcheck.engine import invalidate_rules
+from tests.core.mail_links import smtp  # noqa: F401 (a real SMTP server, for mail tests)
 
 
 @pytest.fixture
