@@ -3,8 +3,8 @@
 `membership_end` does it all in one transaction: every piece of work listed by
 `clinic/handover.py` is handed over or closed as decided, every per-object grant the person
 holds on the team's record ends, the membership is marked left on the day given, the team's
-coming meetings recompute their reminders, and, when this was the person's last team, their
-sessions and API tokens end. A refusal or a failure anywhere changes nothing.
+coming meetings recompute their reminders, and, when this was the person's last team (and they
+do not administer the service), their sessions and API tokens end. A refusal or a failure anywhere changes nothing.
 
 Reads need no change of their own: every `visible_to` keys on active membership, and a grant
 never counts on the record of a team its holder has left (`consultteam/access.py`), so the
@@ -125,8 +125,11 @@ def membership_end(
         )
 
     sessions_ended = tokens_ended = 0
-    if not Membership.objects.filter(user_id=membership.user_id, is_active=True).exists():
-        # Their last team: nothing is left for a session or a token to open.
+    last_team = not Membership.objects.filter(user_id=membership.user_id, is_active=True).exists()
+    # Their last team: nothing is left for a session or a token to open; unless they administer
+    # the service, which they still do (an administrator who led a new team until its leader
+    # joined steps down without being signed out).
+    if last_team and not membership.user.is_staff:
         sessions_ended = user_sessions_end(user=membership.user)
         tokens_ended = api_tokens_end(user=membership.user)
 

@@ -31,7 +31,7 @@ from consultteam.events import MeetingsChanged
 from consultteam.teams.models import Membership, Role
 from tests.access_rows import all_rows
 from tests.clients import client_for, is_signed_in, send
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, TeamFactory
 from tests.meeting_makers import meeting_on, submit, upcoming
 from tests.page_html import asks_first, parse
 
@@ -394,3 +394,23 @@ def test_a_review_handed_over_waits_on_its_new_reviewer_who_is_told(world, taras
     assert Reminder.objects.filter(
         recipient=world.lena, kind=ReminderKind.REVIEW_REQUESTED
     ).exists()
+
+
+def test_an_administrator_who_steps_down_as_leader_stays_signed_in(world):
+    """On a new install the administrator leads the first team until its leader joins, then
+    steps down: their last team, yet they still administer the service."""
+    gamma = TeamFactory(name="Gamma")
+    MembershipFactory(team=gamma, user=world.ada, role=Role.TEAM_LEADER)
+    MembershipFactory(team=gamma, user=world.lena, role=Role.TEAM_LEADER)
+    ada = client_for(world.ada)
+
+    answer = send(
+        client_for(world.lena),
+        "post",
+        f"/api/v1/teams/{gamma.public_id}/members/{membership(world.ada, gamma).public_id}/end/",
+        {"left_on": TODAY.isoformat(), "decisions": []},
+    )
+
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["sessions_ended"], answer.json()["tokens_ended"]) == (0, 0)
+    assert is_signed_in(ada)
