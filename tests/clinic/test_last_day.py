@@ -399,7 +399,7 @@ def test_a_review_handed_over_waits_on_its_new_reviewer_who_is_told(world, taras
 def test_an_administrator_who_steps_down_as_leader_stays_signed_in(world):
     """On a new install the administrator leads the first team until its leader joins, then
     steps down: their last team, yet they still administer the service."""
-    gamma = TeamFactory(name="Gamma")
+    gamma = TeamFactory.create(name="Gamma")
     MembershipFactory(team=gamma, user=world.ada, role=Role.TEAM_LEADER)
     MembershipFactory(team=gamma, user=world.lena, role=Role.TEAM_LEADER)
     ada = client_for(world.ada)
