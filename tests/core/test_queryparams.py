@@ -22,6 +22,7 @@ from cases.filters import CaseFilter, ChainFilter, TIBFilter, cleaned
 from cases.serializers import VersionQuery
 from consultteam.audit.filters import AuditFilter, cleaned_filters
 from consultteam.queryparams import QueryParams
+from consultteam.teams.setup_serializers import RosterQuery
 from consultteam.textcheck.api import LanguageRuleListQuery
 from consultteam.textcheck.serializers import TextFlagListQuery
 
@@ -102,6 +103,7 @@ BAD_INPUT: list[tuple[type[QueryParams], dict[str, str], dict[str, list[str]]]] 
     (TextFlagListQuery, {}, {"object": ["This field is required."]}),
     (TextFlagListQuery, {"object": "x"}, {"object": [NOT_A_UUID]}),
     (LanguageRuleListQuery, {"team": ""}, {"team": [NOT_A_UUID]}),
+    (RosterQuery, {"members": "everyone"}, {"members": [_choice("everyone")]}),
 ]
 
 GOOD_INPUT: dict[type[QueryParams], dict[str, str]] = {
@@ -115,6 +117,7 @@ GOOD_INPUT: dict[type[QueryParams], dict[str, str]] = {
     VersionQuery: {"version": "3"},
     TextFlagListQuery: {"object": "8d1c7f3e-0b5a-4c1e-9a8e-2f6d1b7c9e01"},
     LanguageRuleListQuery: {"team": "8d1c7f3e-0b5a-4c1e-9a8e-2f6d1b7c9e01"},
+    RosterQuery: {"members": "former"},
 }
 
 
