@@ -4,7 +4,8 @@
 `clinic/handover.py` is handed over or closed as decided, every per-object grant the person
 holds on the team's record ends, the membership is marked left on the day given, the team's
 coming meetings recompute their reminders, and, when this was the person's last team (and they
-do not administer the service), their sessions and API tokens end. A refusal or a failure anywhere changes nothing.
+do not administer the service), their sessions and API tokens end. A refusal or a failure
+anywhere changes nothing.
 
 Reads need no change of their own: every `visible_to` keys on active membership, and a grant
 never counts on the record of a team its holder has left (`consultteam/access.py`), so the
